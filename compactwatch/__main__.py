@@ -1,0 +1,5 @@
+import sys
+
+from compactwatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""What the commands share: argument types and the editions they use."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from compactwatch.compact.compact import CompactEditions, UnknownEdition
+from compactwatch.compact.edition import Edition, EditionFileError
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for; printed as one line, exit status 2."""
+
+
+def iso_date(text: str) -> date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def load_editions() -> CompactEditions:
+    try:
+        return CompactEditions.shipped()
+    except EditionFileError as error:
+        raise CommandError(str(error)) from None
+
+
+def choose_edition(editions: CompactEditions, edition_id: str | None) -> Edition | None:
+    if edition_id is None:
+        return None
+    try:
+        return editions.get(edition_id)
+    except UnknownEdition as error:
+        raise CommandError(str(error)) from None
+
+
+def add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )

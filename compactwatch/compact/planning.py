@@ -1,0 +1,116 @@
+"""Compact-proofing: what a proposed change or consultation must do to keep the Compact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from compactwatch.compact.checks import Check
+from compactwatch.compact.compact import CompactEditions
+from compactwatch.compact.dates import earliest_closing_date, latest_notice_date
+from compactwatch.compact.edition import Commitment, Edition, Standard
+
+
+class NothingToPlan(ValueError):
+    """No edition in force has a standard that the plan could follow."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Another measurable commitment that applies to the same kind of record."""
+
+    citation: str
+    summary: str
+    strength: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str  # "notice" or "consultation"
+    edition: Edition
+    commitment: Commitment
+    standard: Standard
+    given: date  # the change's effective date, or the consultation's opening date
+    answer: date  # the latest day for notice, or the earliest closing day
+    reminders: list[Reminder] = field(default_factory=list)
+
+    def requirement(self, name: str) -> bool:
+        parameter = self.standard.parameters.get(name)
+        return bool(parameter and parameter.value)
+
+
+def _reminders(section_checks: list[Check], chosen: Standard) -> list[Reminder]:
+    return [
+        Reminder(check.citation, check.standard.summary, check.strength)
+        for check in section_checks
+        if check.standard is not chosen
+    ]
+
+
+def _windows(editions: CompactEditions) -> list[tuple[Edition, date, date | None]]:
+    """Each edition with the first and last day it is the newest in force."""
+    ordered = list(editions)
+    windows = []
+    for position, edition in enumerate(ordered):
+        start = editions.in_force_from[edition.id]
+        following = ordered[position + 1 :]
+        end = editions.in_force_from[following[0].id] - timedelta(days=1) if following else None
+        windows.append((edition, start, end))
+    return windows
+
+
+def plan_notice(editions: CompactEditions, effective: date, edition: Edition | None = None) -> Plan:
+    """The latest day notice can be given of a change to funding on `effective`.
+
+    Notice is judged by the edition in force on the day it is given, so without a
+    chosen edition each edition's window is tried and the latest compliant day wins.
+    """
+    candidates = []
+    windows = [(edition, None, None)] if edition else _windows(editions)
+    for candidate_edition, window_start, window_end in windows:
+        for commitment, standard in candidate_edition.standards("notice_period"):
+            latest = latest_notice_date(effective, *standard.period("minimum_notice"))
+            if window_end is not None:
+                latest = min(latest, window_end)
+            if window_start is not None and latest < window_start:
+                continue
+            candidates.append((latest, candidate_edition, commitment, standard))
+    if not candidates:
+        raise NothingToPlan(
+            "no edition in force before that date asks for notice of changes to funding"
+        )
+    latest, chosen_edition, commitment, standard = max(candidates, key=lambda item: item[0])
+    checks = editions.checks(chosen_edition, "funding_changes")
+    return Plan(
+        "notice",
+        chosen_edition,
+        commitment,
+        standard,
+        effective,
+        latest,
+        _reminders(checks, standard),
+    )
+
+
+def plan_consultation(
+    editions: CompactEditions, opens: date, edition: Edition | None = None
+) -> Plan:
+    """The earliest closing day for a consultation opening on `opens`."""
+    edition = edition or editions.in_force_on(opens)
+    if edition is None:
+        raise NothingToPlan("no edition of the Compact is in force on that date")
+    standards = edition.standards("consultation_length")
+    if not standards:
+        raise NothingToPlan(f"{edition.id} sets no length for consultations")
+    commitment, standard = standards[0]
+    closes = earliest_closing_date(opens, *standard.period("minimum_length"))
+    checks = editions.checks(edition, "consultations")
+    return Plan(
+        "consultation",
+        edition,
+        commitment,
+        standard,
+        opens,
+        closes,
+        _reminders(checks, standard),
+    )

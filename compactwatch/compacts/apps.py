@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CompactsConfig(AppConfig):
+    name = "compactwatch.compacts"
+    verbose_name = "Compacts and their editions"

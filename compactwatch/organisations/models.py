@@ -1,0 +1,147 @@
+"""The register: the partners of a Compact, who signed which edition, their Compact leads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from compactwatch.compacts.models import Compact, Edition
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", "Public body"
+    VOLUNTARY = "voluntary", "Voluntary or community group"
+
+
+class LeadStatus(models.TextChoices):
+    NOT_RECORDED = "", "Not recorded"
+    NONE = "none", "None nominated"
+    NOMINATED = "nominated", "Nominated"
+
+
+class Organisation(models.Model):
+    compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="organisations")
+    ref = models.SlugField(
+        max_length=100, help_text="A short id, unique in this Compact; records files use it."
+    )
+    name = models.CharField(max_length=300)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    kind = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="e.g. local_authority, nhs_body, charity, community_group, partnership",
+    )
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    org_id = models.CharField(
+        "Org-id", max_length=100, blank=True, db_index=True, help_text="e.g. GB-CHC-1234567"
+    )
+    lead_status = models.CharField(
+        "Compact lead", max_length=20, choices=LeadStatus.choices, blank=True
+    )
+    lead_name = models.CharField("Compact lead's name", max_length=200, blank=True)
+    lead_role = models.CharField(
+        "Compact lead's role",
+        max_length=200,
+        blank=True,
+        help_text="councillor, board_member, management_committee_member, or another role",
+    )
+    dbs_checks_paid = models.BooleanField(
+        "Pays for its volunteers' DBS checks", null=True, blank=True
+    )
+    imported = models.BooleanField(default=False, help_text="Added to the register by an import")
+    source = models.CharField(max_length=300, blank=True, help_text="Where the entry came from")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["compact", "ref"], name="organisation_ref_unique")
+        ]
+        indexes = [models.Index(fields=["compact", "sector", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:organisation", args=[self.compact.slug, self.ref])
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.sector == Sector.PUBLIC
+
+    def compact_lead(self) -> dict[str, str | None] | bool | None:
+        if self.lead_status == LeadStatus.NONE:
+            return False
+        if self.lead_status == LeadStatus.NOMINATED:
+            return {"name": self.lead_name or None, "role": self.lead_role or None}
+        return None
+
+    def as_record(self) -> dict[str, Any]:
+        """The organisation in the records format, as the core's checks read it."""
+        return {
+            "id": self.ref,
+            "name": self.name,
+            "sector": self.sector or None,
+            "kind": self.kind or None,
+            "compact_lead": self.compact_lead(),
+            "dbs_checks_paid_by_organisation": self.dbs_checks_paid,
+        }
+
+
+class Signature(models.Model):
+    """An organisation's signing of (or support for) an edition of the Compact."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="signatures"
+    )
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="signatures")
+    signed_on = models.DateField(null=True, blank=True, help_text="Leave blank if not known")
+
+    class Meta:
+        ordering = ["edition__in_force_from", "signed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "edition"], name="signature_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} signed {self.edition.slug}"
+
+
+class Contact(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person who acts for a partner organisation: records and sees its own records."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} for {self.organisation}"

@@ -1,0 +1,92 @@
+"""Who may do what.
+
+- The public reads the public pages: the Compact's text, the register, each body's figures.
+- A member of a partner organisation records and edits its own records (those where it is
+  the consulting body or the funder) and sees every record it is part of, with findings.
+- A Compact officer does everything for their Compact, the register and editions included.
+- Site administrators (superusers) do everything everywhere.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from compactwatch.compacts.models import Compact
+from compactwatch.organisations.models import Organisation
+from compactwatch.records.models import Consultation, FundingAgreement, FundingChange, Record
+
+User = AbstractBaseUser | AnonymousUser
+
+# How each kind of record reaches the organisations that act in it, and that are part of it.
+ACTING = {
+    Consultation: "organisation",
+    FundingAgreement: "funder",
+    FundingChange: "agreement__funder",
+}
+PART_OF = {
+    Consultation: ("organisation",),
+    FundingAgreement: ("funder", "recipient"),
+    FundingChange: ("agreement__funder", "agreement__recipient"),
+}
+
+
+def is_site_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+def is_officer(user: User, compact: Compact) -> bool:
+    if not user.is_authenticated:
+        return False
+    return is_site_admin(user) or compact.officers.filter(pk=user.pk).exists()
+
+
+def organisation_ids(user: User, compact: Compact | None = None) -> list[int]:
+    """The organisations the user acts for (in one Compact, if given)."""
+    if not user.is_authenticated:
+        return []
+    memberships = user.memberships.all()
+    if compact is not None:
+        memberships = memberships.filter(organisation__compact=compact)
+    return list(memberships.values_list("organisation_id", flat=True))
+
+
+def visible_records(user: User, model: type[Record], compact: Compact) -> QuerySet:
+    """The records of a kind the user may read: all for officers, else those they are part of."""
+    queryset = model.objects.filter(compact=compact)
+    if is_officer(user, compact):
+        return queryset
+    ids = organisation_ids(user, compact)
+    if not ids:
+        return queryset.none()
+    condition = Q()
+    for path in PART_OF[model]:
+        condition |= Q(**{f"{path}__in": ids})
+    return queryset.filter(condition)
+
+
+def can_view(user: User, record: Record) -> bool:
+    if is_officer(user, record.compact):
+        return True
+    ids = set(organisation_ids(user, record.compact))
+    return any(org.pk in ids for org in record.involved())
+
+
+def can_edit(user: User, record: Record) -> bool:
+    """Officers, and members of the acting body (the consulting body, or the funder)."""
+    if is_officer(user, record.compact):
+        return True
+    body = record.body()
+    return body is not None and body.pk in organisation_ids(user, record.compact)
+
+
+def can_record_for(user: User, organisation: Organisation | None, compact: Compact) -> bool:
+    """Whether the user may make a record in which `organisation` is the acting body."""
+    if is_officer(user, compact):
+        return True
+    return organisation is not None and organisation.pk in organisation_ids(user, compact)
+
+
+def can_record(user: User, compact: Compact) -> bool:
+    """Whether the user may make any record in the Compact at all."""
+    return is_officer(user, compact) or bool(organisation_ids(user, compact))

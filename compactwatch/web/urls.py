@@ -1,0 +1,33 @@
+"""Web pages. Public pages first, then those for partners, then the Compact officer's."""
+
+from django.urls import path
+
+from compactwatch.web.views import accounts, home, manage, public, records
+
+app_name = "web"
+
+compact = "compacts/<slug:compact>/"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    # Public: the Compact's text, its register and each body's figures.
+    path(compact, public.compact, name="compact"),
+    path(compact + "editions/compare/", public.compare_editions, name="compare"),
+    path(compact + "editions/<slug:edition>/", public.edition, name="edition"),
+    path(compact + "register/", public.register, name="register"),
+    path(compact + "register/<slug:ref>/", public.organisation, name="organisation"),
+    path(compact + "figures/", public.figures, name="figures"),
+    path(compact + "plan/", public.plan, name="plan"),
+    # Partners and the officer: records, their findings, forms and uploads.
+    path(compact + "records/", records.record_list, name="records"),
+    path(compact + "records/upload/", records.upload, name="upload"),
+    path(compact + "records/new/<str:record_type>/", records.record_create, name="record_create"),
+    path(compact + "records/<str:record_type>/<str:ref>/", records.record_detail, name="record"),
+    path(compact + "records/<str:record_type>/<str:ref>/edit/", records.record_edit, name="record_edit"),
+    # The Compact officer: editions' dates, the register, the audit trail.
+    path(compact + "manage/editions/", manage.editions, name="manage_editions"),
+    path(compact + "manage/register/new/", manage.organisation_create, name="organisation_create"),
+    path(compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"),
+    path(compact + "manage/audit/", manage.audit, name="audit"),
+]

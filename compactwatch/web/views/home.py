@@ -1,0 +1,7 @@
+"""Stub; to be written."""
+
+from django.http import HttpResponse
+
+
+def home(request, **kwargs):
+    return HttpResponse("home")

@@ -1,0 +1,67 @@
+"""Compact-proofing agrees with the checks: the plan's date keeps the Compact, a day later breaks it."""
+
+from datetime import date, timedelta
+
+from conftest import EDITIONS, findings_for
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from compactwatch.compact.planning import plan_consultation, plan_notice
+
+effective_dates = st.dates(min_value=date(2007, 6, 1), max_value=date(2045, 12, 31))
+
+
+def notice_status(notice: date, effective: date) -> dict[str, str]:
+    record = {
+        "change": "end",
+        "notice_given": notice.isoformat(),
+        "effective": effective.isoformat(),
+        "in_writing": True,
+        "rationale": "Programme closed",
+    }
+    findings = findings_for("funding_changes", record)
+    return {citation: finding.status.value for citation, finding in findings.items()
+            if citation.endswith(("/4.5", "/3.2"))}  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(effective=effective_dates)
+def test_planned_notice_passes_and_a_day_later_fails(effective):
+    plan = plan_notice(EDITIONS, effective)
+    on_time = notice_status(plan.answer, effective)
+    assert set(on_time.values()) == {"met"}
+    assert plan.commitment.citation in on_time
+    late = notice_status(plan.answer + timedelta(days=1), effective)
+    assert set(late.values()) == {"not_met"}
+
+
+def test_end_on_31_march_2026_needs_notice_by_31_december_2025():
+    plan = plan_notice(EDITIONS, date(2026, 3, 31))
+    assert plan.answer == date(2025, 12, 31)
+    assert plan.commitment.citation == "cambridgeshire-refreshed/4.5"
+    assert {reminder.citation for reminder in plan.reminders} == {
+        "cambridgeshire-refreshed/4.1",
+        "cambridgeshire-refreshed/4.2",
+    }
+
+
+def test_notice_across_the_change_of_edition():
+    # An end on 15 January 2013: three months back is October 2012, when the 2007
+    # edition (12 weeks) was in force, so notice could be given until 23 October.
+    plan = plan_notice(EDITIONS, date(2013, 1, 15))
+    assert plan.edition.id == "cambridgeshire-2007"
+    assert plan.answer == date(2012, 10, 23)
+
+
+@settings(max_examples=200)
+@given(opens=st.dates(min_value=date(2007, 2, 1), max_value=date(2045, 12, 31)))
+def test_planned_consultation_close_passes_and_a_day_earlier_fails(opens):
+    plan = plan_consultation(EDITIONS, opens)
+    citation = plan.commitment.citation
+
+    def length_status(closes):
+        record = {"opens": opens.isoformat(), "closes": closes.isoformat(), "formal": True}
+        return findings_for("consultations", record)[citation].status.value
+
+    assert length_status(plan.answer) == "met"
+    assert length_status(plan.answer - timedelta(days=1)) == "not_met"
