@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
-
 from compactwatch.compact.compact import CompactEditions
 from compactwatch.compacts.models import Compact
 
@@ -14,9 +12,10 @@ def editions_of(compact: Compact) -> CompactEditions:
     """The editions of `compact` with their in-force dates, as the checks use them.
 
     Parsing and validating an edition file is slow next to a request, so the result
-    is kept until any edition of the Compact changes.
+    is kept until any edition of the Compact, or its date, changes.
     """
-    stamp = compact.editions.aggregate(latest=Max("updated"))["latest"]
+    # The dates are part of the key: a bulk update of dates does not touch `updated`.
+    stamp = tuple(compact.editions.values_list("slug", "in_force_from", "updated"))
     cached = _cache.get(compact.pk)
     if cached and cached[0] == stamp:
         return cached[1]

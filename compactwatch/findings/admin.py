@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from compactwatch.findings.models import Finding
+from compactwatch.records.admin import ReadOnlyAdmin
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ("record_type", "record_ref", "commitment", "status", "computed_on")
+    list_filter = ("compact", "status", "commitment")
+    search_fields = ("record_ref",)

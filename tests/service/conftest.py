@@ -1,0 +1,59 @@
+"""Fixtures for the service: the Cambridgeshire Compact installed, and a user for each role."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from compactwatch.compacts.shipped import install_shipped_compact
+from compactwatch.organisations.models import Membership, Organisation
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture(autouse=True)
+def _plain_static(settings):
+    # Tests render pages without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def compact(db):
+    return install_shipped_compact()
+
+
+def _user(username: str, **fields):
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def officer(compact):
+    user = _user("officer")
+    compact.officers.add(user)
+    return user
+
+
+@pytest.fixture
+def site_admin(db):
+    return _user("admin", is_superuser=True, is_staff=True)
+
+
+def _member(compact, username: str, ref: str):
+    user = _user(username)
+    Membership.objects.create(
+        user=user, organisation=Organisation.objects.get(compact=compact, ref=ref)
+    )
+    return user
+
+
+@pytest.fixture
+def council_member(compact):
+    return _member(compact, "council", "cambridgeshire-county-council")
+
+
+@pytest.fixture
+def group_member(compact):
+    return _member(compact, "group", "hunts-forum")
