@@ -39,7 +39,9 @@ def install_shipped_compact(slug: str = "cambridgeshire") -> Compact:
     register_file = REGISTER_FILES.get(slug)
     if register_file:
         data = yaml.safe_load(
-            resources.files("compactwatch.organisations.data").joinpath(register_file).read_text("utf-8")
+            resources.files("compactwatch.organisations.data")
+            .joinpath(register_file)
+            .read_text("utf-8")
         )
         for entry in data["supporters"]:
             organisation, _ = Organisation.objects.get_or_create(
@@ -52,5 +54,7 @@ def install_shipped_compact(slug: str = "cambridgeshire") -> Compact:
                     "source": f"Supporters listed in the {data['edition']} edition",
                 },
             )
-            Signature.objects.get_or_create(organisation=organisation, edition=rows[data["edition"]])
+            Signature.objects.get_or_create(
+                organisation=organisation, edition=rows[data["edition"]]
+            )
     return compact

@@ -116,7 +116,9 @@ def _apply_agreement(item: FundingAgreement, row: dict[str, Any], register: _Reg
     item.amount = row["amount"]
     item.currency = _text(row["currency"]) or "GBP"
     item.award_date, item.start, item.end = row["award_date"], row["start"], row["end"]
-    _set_evidence(item, "decision_rationale", "decision_rationale_none", row["decision_rationale"], "")
+    _set_evidence(
+        item, "decision_rationale", "decision_rationale_none", row["decision_rationale"], ""
+    )
     item.single_year_rationale = _text(row["single_year_rationale"])
     _set_evidence(item, "monitoring_agreed", "monitoring_not_agreed", row["monitoring_agreed"])
 

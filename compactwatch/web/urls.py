@@ -24,10 +24,16 @@ urlpatterns = [
     path(compact + "records/upload/", records.upload, name="upload"),
     path(compact + "records/new/<str:record_type>/", records.record_create, name="record_create"),
     path(compact + "records/<str:record_type>/<str:ref>/", records.record_detail, name="record"),
-    path(compact + "records/<str:record_type>/<str:ref>/edit/", records.record_edit, name="record_edit"),
+    path(
+        compact + "records/<str:record_type>/<str:ref>/edit/",
+        records.record_edit,
+        name="record_edit",
+    ),
     # The Compact officer: editions' dates, the register, the audit trail.
     path(compact + "manage/editions/", manage.editions, name="manage_editions"),
     path(compact + "manage/register/new/", manage.organisation_create, name="organisation_create"),
-    path(compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"),
+    path(
+        compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"
+    ),
     path(compact + "manage/audit/", manage.audit, name="audit"),
 ]

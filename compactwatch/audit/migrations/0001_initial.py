@@ -6,33 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('compacts', '0001_initial'),
+        ("compacts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, help_text='Kept if the user is removed', max_length=150)),
-                ('action', models.CharField(max_length=30)),
-                ('record_type', models.CharField(max_length=30)),
-                ('record_ref', models.CharField(blank=True, max_length=200)),
-                ('changes', models.JSONField(default=dict, help_text='{field: [before, after]}')),
-                ('summary', models.TextField(blank=True)),
-                ('compact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='compacts.compact')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "username",
+                    models.CharField(
+                        blank=True, help_text="Kept if the user is removed", max_length=150
+                    ),
+                ),
+                ("action", models.CharField(max_length=30)),
+                ("record_type", models.CharField(max_length=30)),
+                ("record_ref", models.CharField(blank=True, max_length=200)),
+                ("changes", models.JSONField(default=dict, help_text="{field: [before, after]}")),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="compacts.compact",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['record_type', 'record_ref'], name='audit_audit_record__4bfe79_idx')],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["record_type", "record_ref"], name="audit_audit_record__4bfe79_idx"
+                    )
+                ],
             },
         ),
     ]

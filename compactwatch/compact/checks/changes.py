@@ -139,7 +139,9 @@ class NoticePeriod(Check):
             )
         else:
             if notice_is_at_least(notice, effective, value, unit):
-                return met(f"notice of {describe_span(notice, effective, unit)} was given; {self._asks()}")
+                return met(
+                    f"notice of {describe_span(notice, effective, unit)} was given; {self._asks()}"
+                )
             # Short notice reads most plainly in weeks: "Notice of 6 weeks was given".
             given = f"notice of {describe_span(notice, effective, 'weeks')} was given"
         departure = self.param("shorter_allowed_for")

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,33 +14,88 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Compact',
+            name="Compact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Used in web addresses, e.g. cambridgeshire', unique=True)),
-                ('name', models.CharField(help_text='e.g. The Cambridgeshire Compact', max_length=200)),
-                ('area', models.CharField(help_text='The area it covers, e.g. Cambridgeshire', max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('officers', models.ManyToManyField(blank=True, help_text='Compact officers: they run this Compact, its register and its editions.', related_name='compacts_run', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in web addresses, e.g. cambridgeshire", unique=True
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="e.g. The Cambridgeshire Compact", max_length=200),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        help_text="The area it covers, e.g. Cambridgeshire", max_length=200
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "officers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Compact officers: they run this Compact, its register and its editions.",
+                        related_name="compacts_run",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Edition',
+            name="Edition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="The edition's id, e.g. cambridgeshire-2007", max_length=100)),
-                ('document', models.JSONField(help_text='The edition data file, as the core reads it.')),
-                ('in_force_from', models.DateField(help_text='Records whose key date is on or after this day are judged by this edition, until a newer edition comes into force.')),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='editions', to='compacts.compact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The edition's id, e.g. cambridgeshire-2007", max_length=100
+                    ),
+                ),
+                (
+                    "document",
+                    models.JSONField(help_text="The edition data file, as the core reads it."),
+                ),
+                (
+                    "in_force_from",
+                    models.DateField(
+                        help_text="Records whose key date is on or after this day are judged by this edition, until a newer edition comes into force."
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="editions",
+                        to="compacts.compact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['compact', 'in_force_from'],
-                'constraints': [models.UniqueConstraint(fields=('compact', 'slug'), name='edition_unique_per_compact')],
+                "ordering": ["compact", "in_force_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("compact", "slug"), name="edition_unique_per_compact"
+                    )
+                ],
             },
         ),
     ]

@@ -5,39 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('compacts', '0001_initial'),
-        ('organisations', '0001_initial'),
-        ('records', '0001_initial'),
+        ("compacts", "0001_initial"),
+        ("organisations", "0001_initial"),
+        ("records", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=30)),
-                ('record_ref', models.CharField(max_length=100)),
-                ('edition', models.CharField(max_length=100)),
-                ('commitment', models.CharField(help_text='e.g. cambridgeshire-refreshed/4.5', max_length=120)),
-                ('status', models.CharField(choices=[('met', 'Met'), ('explained', 'Explained'), ('not_met', 'Not met'), ('unknown', 'Unknown')], max_length=20)),
-                ('strength', models.CharField(max_length=10)),
-                ('message', models.TextField()),
-                ('year', models.IntegerField(blank=True, help_text="The year of the record's key date", null=True)),
-                ('computed_on', models.DateField()),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='records.fundingagreement')),
-                ('body', models.ForeignKey(blank=True, help_text='The organisation whose undertaking this is about', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='findings', to='organisations.organisation')),
-                ('change', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='records.fundingchange')),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='compacts.compact')),
-                ('consultation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='records.consultation')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Set when the record checked is the organisation itself', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='own_findings', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=30)),
+                ("record_ref", models.CharField(max_length=100)),
+                ("edition", models.CharField(max_length=100)),
+                (
+                    "commitment",
+                    models.CharField(help_text="e.g. cambridgeshire-refreshed/4.5", max_length=120),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("met", "Met"),
+                            ("explained", "Explained"),
+                            ("not_met", "Not met"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("strength", models.CharField(max_length=10)),
+                ("message", models.TextField()),
+                (
+                    "year",
+                    models.IntegerField(
+                        blank=True, help_text="The year of the record's key date", null=True
+                    ),
+                ),
+                ("computed_on", models.DateField()),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="records.fundingagreement",
+                    ),
+                ),
+                (
+                    "body",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organisation whose undertaking this is about",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="findings",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "change",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="records.fundingchange",
+                    ),
+                ),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="compacts.compact",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="records.consultation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set when the record checked is the organisation itself",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="own_findings",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['commitment'],
-                'indexes': [models.Index(fields=['compact', 'commitment', 'status'], name='findings_fi_compact_2aee40_idx'), models.Index(fields=['compact', 'year', 'commitment'], name='findings_fi_compact_e56900_idx'), models.Index(fields=['body', 'commitment', 'status'], name='findings_fi_body_id_b5fa7c_idx')],
+                "ordering": ["commitment"],
+                "indexes": [
+                    models.Index(
+                        fields=["compact", "commitment", "status"],
+                        name="findings_fi_compact_2aee40_idx",
+                    ),
+                    models.Index(
+                        fields=["compact", "year", "commitment"],
+                        name="findings_fi_compact_e56900_idx",
+                    ),
+                    models.Index(
+                        fields=["body", "commitment", "status"],
+                        name="findings_fi_body_id_b5fa7c_idx",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,88 +6,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('compacts', '0001_initial'),
+        ("compacts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.SlugField(help_text='A short id, unique in this Compact; records files use it.', max_length=100)),
-                ('name', models.CharField(max_length=300)),
-                ('sector', models.CharField(blank=True, choices=[('public', 'Public body'), ('voluntary', 'Voluntary or community group')], max_length=20)),
-                ('kind', models.CharField(blank=True, help_text='e.g. local_authority, nhs_body, charity, community_group, partnership', max_length=100)),
-                ('charity_number', models.CharField(blank=True, max_length=20)),
-                ('company_number', models.CharField(blank=True, max_length=20)),
-                ('org_id', models.CharField(blank=True, db_index=True, help_text='e.g. GB-CHC-1234567', max_length=100, verbose_name='Org-id')),
-                ('lead_status', models.CharField(blank=True, choices=[('', 'Not recorded'), ('none', 'None nominated'), ('nominated', 'Nominated')], max_length=20, verbose_name='Compact lead')),
-                ('lead_name', models.CharField(blank=True, max_length=200, verbose_name="Compact lead's name")),
-                ('lead_role', models.CharField(blank=True, help_text='councillor, board_member, management_committee_member, or another role', max_length=200, verbose_name="Compact lead's role")),
-                ('dbs_checks_paid', models.BooleanField(blank=True, null=True, verbose_name="Pays for its volunteers' DBS checks")),
-                ('imported', models.BooleanField(default=False, help_text='Added to the register by an import')),
-                ('source', models.CharField(blank=True, help_text='Where the entry came from', max_length=300)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisations', to='compacts.compact')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.SlugField(
+                        help_text="A short id, unique in this Compact; records files use it.",
+                        max_length=100,
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("public", "Public body"),
+                            ("voluntary", "Voluntary or community group"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. local_authority, nhs_body, charity, community_group, partnership",
+                        max_length=100,
+                    ),
+                ),
+                ("charity_number", models.CharField(blank=True, max_length=20)),
+                ("company_number", models.CharField(blank=True, max_length=20)),
+                (
+                    "org_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="e.g. GB-CHC-1234567",
+                        max_length=100,
+                        verbose_name="Org-id",
+                    ),
+                ),
+                (
+                    "lead_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not recorded"),
+                            ("none", "None nominated"),
+                            ("nominated", "Nominated"),
+                        ],
+                        max_length=20,
+                        verbose_name="Compact lead",
+                    ),
+                ),
+                (
+                    "lead_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Compact lead's name"
+                    ),
+                ),
+                (
+                    "lead_role",
+                    models.CharField(
+                        blank=True,
+                        help_text="councillor, board_member, management_committee_member, or another role",
+                        max_length=200,
+                        verbose_name="Compact lead's role",
+                    ),
+                ),
+                (
+                    "dbs_checks_paid",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Pays for its volunteers' DBS checks"
+                    ),
+                ),
+                (
+                    "imported",
+                    models.BooleanField(
+                        default=False, help_text="Added to the register by an import"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True, help_text="Where the entry came from", max_length=300
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisations",
+                        to="compacts.compact",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('role', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=50)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("role", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=50)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(blank=True, help_text='Leave blank if not known', null=True)),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='compacts.edition')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(blank=True, help_text="Leave blank if not known", null=True),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="compacts.edition",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['edition__in_force_from', 'signed_on'],
+                "ordering": ["edition__in_force_from", "signed_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['compact', 'sector', 'name'], name='organisatio_compact_442142_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["compact", "sector", "name"], name="organisatio_compact_442142_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('compact', 'ref'), name='organisation_ref_unique'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("compact", "ref"), name="organisation_ref_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_once'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="membership_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('organisation', 'edition'), name='signature_once'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "edition"), name="signature_once"
+            ),
         ),
     ]

@@ -6,105 +6,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('compacts', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("compacts", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FundingAgreement',
+            name="FundingAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='Its id in records files, unique in this Compact.', max_length=100, verbose_name='Reference')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('funder_name', models.CharField(blank=True, max_length=300)),
-                ('recipient_name', models.CharField(blank=True, max_length=300)),
-                ('kind', models.CharField(blank=True, help_text='grant, contract, service_agreement or another kind', max_length=100)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('currency', models.CharField(blank=True, default='GBP', max_length=3)),
-                ('award_date', models.DateField(blank=True, null=True)),
-                ('start', models.DateField(blank=True, null=True)),
-                ('end', models.DateField(blank=True, null=True)),
-                ('decision_rationale', models.TextField(blank=True, verbose_name='Rationale for the funding decision')),
-                ('decision_rationale_none', models.BooleanField(default=False)),
-                ('single_year_rationale', models.TextField(blank=True, verbose_name='Reasons the funding is not multi-year')),
-                ('monitoring_agreed', models.DateField(blank=True, null=True)),
-                ('monitoring_not_agreed', models.BooleanField(default=False)),
-                ('programme', models.CharField(blank=True, max_length=300)),
-                ('source_grant_id', models.CharField(blank=True, db_index=True, help_text='The 360Giving grant id, if imported', max_length=200)),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='compacts.compact')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('funder', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='funding_given', to='organisations.organisation')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='funding_received', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text="Its id in records files, unique in this Compact.",
+                        max_length=100,
+                        verbose_name="Reference",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                ("funder_name", models.CharField(blank=True, max_length=300)),
+                ("recipient_name", models.CharField(blank=True, max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        help_text="grant, contract, service_agreement or another kind",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("currency", models.CharField(blank=True, default="GBP", max_length=3)),
+                ("award_date", models.DateField(blank=True, null=True)),
+                ("start", models.DateField(blank=True, null=True)),
+                ("end", models.DateField(blank=True, null=True)),
+                (
+                    "decision_rationale",
+                    models.TextField(blank=True, verbose_name="Rationale for the funding decision"),
+                ),
+                ("decision_rationale_none", models.BooleanField(default=False)),
+                (
+                    "single_year_rationale",
+                    models.TextField(
+                        blank=True, verbose_name="Reasons the funding is not multi-year"
+                    ),
+                ),
+                ("monitoring_agreed", models.DateField(blank=True, null=True)),
+                ("monitoring_not_agreed", models.BooleanField(default=False)),
+                ("programme", models.CharField(blank=True, max_length=300)),
+                (
+                    "source_grant_id",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        help_text="The 360Giving grant id, if imported",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="compacts.compact",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "funder",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="funding_given",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="funding_received",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-award_date', 'ref'],
+                "ordering": ["-award_date", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='FundingChange',
+            name="FundingChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='Its id in records files, unique in this Compact.', max_length=100, verbose_name='Reference')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('change', models.CharField(blank=True, choices=[('end', 'End the funding'), ('reduce', 'Reduce the funding'), ('vary', 'Change its terms')], max_length=10)),
-                ('notice_given', models.DateField(blank=True, null=True)),
-                ('effective', models.DateField(blank=True, null=True, verbose_name='Takes effect on')),
-                ('in_writing', models.BooleanField(blank=True, null=True, verbose_name='Notice given in writing')),
-                ('rationale', models.TextField(blank=True, verbose_name='Rationale for the decision')),
-                ('rationale_none', models.BooleanField(default=False)),
-                ('exceptional_circumstances', models.TextField(blank=True)),
-                ('mutual_agreement', models.BooleanField(blank=True, null=True, verbose_name='Shorter notice by mutual agreement')),
-                ('impact_assessed', models.DateField(blank=True, null=True)),
-                ('impact_not_assessed', models.BooleanField(default=False)),
-                ('performance_related', models.BooleanField(blank=True, null=True)),
-                ('improvement_timetable_agreed', models.DateField(blank=True, null=True)),
-                ('improvement_timetable_not_agreed', models.BooleanField(default=False)),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changes', to='records.fundingagreement')),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='compacts.compact')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text="Its id in records files, unique in this Compact.",
+                        max_length=100,
+                        verbose_name="Reference",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "change",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("end", "End the funding"),
+                            ("reduce", "Reduce the funding"),
+                            ("vary", "Change its terms"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("notice_given", models.DateField(blank=True, null=True)),
+                (
+                    "effective",
+                    models.DateField(blank=True, null=True, verbose_name="Takes effect on"),
+                ),
+                (
+                    "in_writing",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Notice given in writing"
+                    ),
+                ),
+                (
+                    "rationale",
+                    models.TextField(blank=True, verbose_name="Rationale for the decision"),
+                ),
+                ("rationale_none", models.BooleanField(default=False)),
+                ("exceptional_circumstances", models.TextField(blank=True)),
+                (
+                    "mutual_agreement",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Shorter notice by mutual agreement"
+                    ),
+                ),
+                ("impact_assessed", models.DateField(blank=True, null=True)),
+                ("impact_not_assessed", models.BooleanField(default=False)),
+                ("performance_related", models.BooleanField(blank=True, null=True)),
+                ("improvement_timetable_agreed", models.DateField(blank=True, null=True)),
+                ("improvement_timetable_not_agreed", models.BooleanField(default=False)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="changes",
+                        to="records.fundingagreement",
+                    ),
+                ),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="compacts.compact",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-notice_given', 'ref'],
+                "ordering": ["-notice_given", "ref"],
             },
         ),
         migrations.CreateModel(
-            name='Consultation',
+            name="Consultation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref', models.CharField(help_text='Its id in records files, unique in this Compact.', max_length=100, verbose_name='Reference')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('organisation_name', models.CharField(blank=True, help_text='If the body is not in the register', max_length=300)),
-                ('title', models.CharField(max_length=300)),
-                ('opens', models.DateField(blank=True, null=True)),
-                ('closes', models.DateField(blank=True, null=True)),
-                ('formal', models.BooleanField(blank=True, null=True, verbose_name='Formal written consultation')),
-                ('shorter_period_rationale', models.TextField(blank=True, verbose_name='Rationale for a shorter or more informal consultation')),
-                ('feedback_published', models.DateField(blank=True, null=True)),
-                ('feedback_not_published', models.BooleanField(default=False)),
-                ('compact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='compacts.compact')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, help_text='The public body that consulted', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='consultations', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "ref",
+                    models.CharField(
+                        help_text="Its id in records files, unique in this Compact.",
+                        max_length=100,
+                        verbose_name="Reference",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation_name",
+                    models.CharField(
+                        blank=True, help_text="If the body is not in the register", max_length=300
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("opens", models.DateField(blank=True, null=True)),
+                ("closes", models.DateField(blank=True, null=True)),
+                (
+                    "formal",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="Formal written consultation"
+                    ),
+                ),
+                (
+                    "shorter_period_rationale",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="Rationale for a shorter or more informal consultation",
+                    ),
+                ),
+                ("feedback_published", models.DateField(blank=True, null=True)),
+                ("feedback_not_published", models.BooleanField(default=False)),
+                (
+                    "compact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="compacts.compact",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The public body that consulted",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="consultations",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opens', 'ref'],
-                'constraints': [models.UniqueConstraint(fields=('compact', 'ref'), name='consultation_ref')],
+                "ordering": ["-opens", "ref"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("compact", "ref"), name="consultation_ref")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='fundingagreement',
-            constraint=models.UniqueConstraint(fields=('compact', 'ref'), name='agreement_ref'),
+            model_name="fundingagreement",
+            constraint=models.UniqueConstraint(fields=("compact", "ref"), name="agreement_ref"),
         ),
         migrations.AddConstraint(
-            model_name='fundingchange',
-            constraint=models.UniqueConstraint(fields=('compact', 'ref'), name='change_ref'),
+            model_name="fundingchange",
+            constraint=models.UniqueConstraint(fields=("compact", "ref"), name="change_ref"),
         ),
     ]
