@@ -63,13 +63,17 @@ def write_json(out: IO[str], findings, edition_id: str | None, as_of: date) -> b
     head = {"edition": edition_id, "as_of": as_of.isoformat()}
     write(orjson.dumps(head)[:-1] + b', "findings": [')
     any_not_met = False
+    chunk: list[bytes] = []
     separator = b"\n  "
     for finding in findings:
         if finding.status is Status.NOT_MET:
             any_not_met = True
-        write(separator + orjson.dumps(finding.as_dict()))
+        chunk.append(separator + orjson.dumps(finding.as_dict()))
         separator = b",\n  "
-    write(b"\n]}\n")
+        if len(chunk) == 10_000:  # few large writes, not millions of small ones
+            write(b"".join(chunk))
+            chunk.clear()
+    write(b"".join(chunk) + b"\n]}\n")
     if buffer:
         buffer.flush()
     return any_not_met

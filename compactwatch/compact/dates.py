@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 ONE_DAY = timedelta(days=1)
 
 
+# Checks call these for every record; the same dates recur, so results are cached.
+@lru_cache(maxsize=1 << 16)
 def add_months(start: date, months: int) -> date:
     """The corresponding date `months` calendar months after (or before) `start`."""
     month_index = start.year * 12 + (start.month - 1) + months
@@ -77,6 +80,7 @@ def term_is_longer_than(start: date, end: date, value: int, unit: str) -> bool:
     return end + ONE_DAY > add_period(start, value, unit)
 
 
+@lru_cache(maxsize=1 << 16)
 def describe_span(start: date, end_exclusive: date, unit: str) -> str:
     """A plain-English length, e.g. "6 weeks", "2 months and 27 days", "11 weeks and 6 days".
 
@@ -87,9 +91,9 @@ def describe_span(start: date, end_exclusive: date, unit: str) -> str:
     if unit in ("days", "weeks"):
         weeks, days = divmod((end_exclusive - start).days, 7)
         return _join_amounts((weeks, "week"), (days, "day"))
-    months = 0
-    while add_months(start, months + 1) <= end_exclusive:
-        months += 1
+    months = (end_exclusive.year - start.year) * 12 + end_exclusive.month - start.month
+    if add_months(start, months) > end_exclusive:
+        months -= 1
     days = (end_exclusive - add_months(start, months)).days
     if unit == "years":
         years, months = divmod(months, 12)
@@ -115,6 +119,7 @@ def _join_amounts(*amounts: tuple[int, str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+@lru_cache(maxsize=1 << 16)
 def format_date(day: date) -> str:
     """ "31 January 2016"."""
     return f"{day.day} {day:%B %Y}"

@@ -145,7 +145,7 @@ def load_edition_file(path: str | Path) -> Edition:
     """Load and validate one edition data file (YAML)."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     except (OSError, UnicodeDecodeError) as exc:
         raise EditionFileError(f"{path.name}: cannot be read ({exc})") from None
     except yaml.YAMLError as exc:

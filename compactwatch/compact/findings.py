@@ -61,6 +61,9 @@ def worst(outcomes: list[Outcome], clause: str) -> tuple[Status, str]:
     A requirement that is simply met may have an empty phrase: the main phrase
     of a met finding already says what was found.
     """
+    if len(outcomes) == 1:
+        status, sentence = outcomes[0]
+        return status, f"{sentence[0].upper()}{sentence[1:]} ({clause})."
     status = max((outcome.status for outcome in outcomes), key=SEVERITY.__getitem__)
     phrases = [
         outcome.phrase for outcome in outcomes if outcome.status is status and outcome.phrase

@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,24 +73,31 @@ class InputError(Exception):
 # ---------------------------------------------------------------- field parsers
 
 
-@lru_cache(maxsize=100_000)
-def _parse_iso_date(text: str) -> date:
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
-        raise FieldProblem(f"'{text}' is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FieldProblem(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+class _DateCache(dict):
+    """ISO date text -> date; a file of a million records holds a few thousand distinct days."""
+
+    def __missing__(self, text: str) -> date:
+        stripped = text.strip()
+        if len(stripped) != 10 or stripped[4] != "-" or stripped[7] != "-":
+            raise FieldProblem(f"'{text}' is not a date in the form YYYY-MM-DD")
+        try:
+            day = date.fromisoformat(stripped)
+        except ValueError:
+            raise FieldProblem(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        if len(self) < 100_000:
+            self[text] = day
+        return day
+
+
+_DATES = _DateCache()
 
 
 def parse_date(value: Any) -> date | None:
+    if type(value) is str:
+        return _DATES[value] if value.strip() else None
     if isinstance(value, date):
         return value
-    if not isinstance(value, str):
-        raise FieldProblem(f"{_show(value)} is not a date in the form YYYY-MM-DD")
-    if not value.strip():
-        return None
-    return _parse_iso_date(value.strip())
+    raise FieldProblem(f"{_show(value)} is not a date in the form YYYY-MM-DD")
 
 
 def parse_date_or_false(value: Any) -> date | bool | None:
