@@ -2,10 +2,11 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup demo test bench lint
+.PHONY: setup frontend chromium demo test lint bench
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed frontend
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +14,30 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# GOV.UK Frontend compiled without the crown or the GDS Transport font; axe-core for tests.
+frontend: node_modules/.package-lock.json compactwatch/web/static/web/compactwatch.css
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+compactwatch/web/static/web/compactwatch.css: node_modules/.package-lock.json compactwatch/web/assets/compactwatch.scss scripts/build-frontend.mjs
+	npm run build
+
+# Debian's Chromium for the browser tests (Playwright drives it; it downloads nothing).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 demo: setup
-	$(BIN)/compactwatch check examples/records.json --as-of 2017-06-01 || test $$? -eq 1
+	$(BIN)/compactwatch demo
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
-	$(BIN)/pytest
+# Everything on SQLite, then the database-backed tests again on PostgreSQL.
+test: lint chromium
+	$(BIN)/pytest -n 2
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 tests/service
 
 bench: setup
 	$(BIN)/python -m benchmarks.check_bench

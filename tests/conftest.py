@@ -11,6 +11,8 @@ from compactwatch.compact.engine import check_record
 from compactwatch.compact.findings import Finding
 from compactwatch.compact.records import read_mapping
 
+pytest_plugins = ["service_fixtures"]
+
 EDITIONS = CompactEditions.shipped()
 LATER = date(2030, 1, 1)
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from compactwatch.cli import check, editions, plan
+from compactwatch.cli import check, editions, plan, service
 from compactwatch.cli.common import CommandError
 
-COMMANDS = (check, editions, plan)
+COMMANDS = (check, editions, plan, service)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,23 +1,140 @@
-"""Stub views: to be written."""
+"""Records for partners and the officer: lists, pages with findings, forms and uploads."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from compactwatch import permissions
+from compactwatch.compact.records import InputError
+from compactwatch.compacts.editions import editions_of
+from compactwatch.compacts.models import Compact
+from compactwatch.records.models import RECORD_MODELS, Record
+from compactwatch.records.services import save_record
+from compactwatch.records.upload import upload as store_upload
+from compactwatch.web.forms import FORMS
+
+TYPE_LABELS = {
+    "consultation": "Consultation",
+    "funding_agreement": "Funding agreement",
+    "funding_change": "Change to funding",
+}
 
 
-def record_list(request, **kwargs):
-    return HttpResponse("record_list")
+def _model(record_type: str) -> type[Record]:
+    if record_type not in RECORD_MODELS:
+        raise Http404("No such kind of record")
+    return RECORD_MODELS[record_type]
 
 
-def upload(request, **kwargs):
-    return HttpResponse("upload")
+@login_required
+def record_list(request: HttpRequest, compact: str) -> HttpResponse:
+    the_compact = get_object_or_404(Compact, slug=compact)
+    record_type = request.GET.get("type", "funding_change")
+    model = _model(record_type)
+    records = permissions.visible_records(request.user, model, the_compact).order_by("-updated")
+    status = request.GET.get("status", "")
+    if status in ("met", "explained", "not_met", "unknown"):
+        records = records.filter(findings__status=status).distinct()
+    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    return render(request, "web/records/list.html", {
+        "compact": the_compact, "page": page, "record_type": record_type, "types": TYPE_LABELS,
+        "status": status, "can_record": permissions.can_record(request.user, the_compact),
+    })  # fmt: skip
 
 
-def record_create(request, **kwargs):
-    return HttpResponse("record_create")
+def _record(request: HttpRequest, compact: Compact, record_type: str, ref: str) -> Record:
+    record = get_object_or_404(_model(record_type), compact=compact, ref=ref)
+    if not permissions.can_view(request.user, record):
+        raise Http404("No such record")  # not 403: do not reveal that it exists
+    return record
 
 
-def record_detail(request, **kwargs):
-    return HttpResponse("record_detail")
+@login_required
+def record_detail(request: HttpRequest, compact: str, record_type: str, ref: str) -> HttpResponse:
+    the_compact = get_object_or_404(Compact, slug=compact)
+    record = _record(request, the_compact, record_type, ref)
+    editions = editions_of(the_compact)
+    findings = []
+    for finding in record.findings.order_by("commitment"):
+        commitment = editions.get(finding.edition).commitment(finding.clause)
+        findings.append({"finding": finding, "text": commitment.text})
+    order = {"not_met": 0, "unknown": 1, "explained": 2, "met": 3}
+    findings.sort(key=lambda item: order[item["finding"].status])
+    fields = [
+        (key.replace("_", " ").capitalize(), value) for key, value in record.as_record().items()
+    ]
+    return render(request, "web/records/detail.html", {
+        "compact": the_compact, "record": record, "label": TYPE_LABELS[record_type],
+        "record_type": record_type, "fields": fields, "findings": findings,
+        "can_edit": permissions.can_edit(request.user, record),
+    })  # fmt: skip
 
 
-def record_edit(request, **kwargs):
-    return HttpResponse("record_edit")
+def _form_page(
+    request: HttpRequest, compact: Compact, record_type: str, instance: Record | None
+) -> HttpResponse:
+    form_class = FORMS[record_type]
+    form = form_class(request.POST or None, instance=instance, compact=compact, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        record = form.save(commit=False)
+        record.compact = compact
+        if not permissions.can_edit(request.user, record):
+            raise PermissionDenied("You can record only for your own organisation")
+        save_record(record, request.user)
+        messages.success(
+            request,
+            f"{TYPE_LABELS[record_type]} {record.ref} saved and checked against the Compact.",
+        )
+        return redirect(record.get_absolute_url())
+    return render(request, "web/records/form.html", {
+        "compact": compact, "form": form, "label": TYPE_LABELS[record_type], "instance": instance,
+    })  # fmt: skip
+
+
+@login_required
+def record_create(request: HttpRequest, compact: str, record_type: str) -> HttpResponse:
+    the_compact = get_object_or_404(Compact, slug=compact)
+    _model(record_type)
+    if not permissions.can_record(request.user, the_compact):
+        raise PermissionDenied(
+            "Only members of a partner organisation and the Compact officer can record"
+        )
+    return _form_page(request, the_compact, record_type, None)
+
+
+@login_required
+def record_edit(request: HttpRequest, compact: str, record_type: str, ref: str) -> HttpResponse:
+    the_compact = get_object_or_404(Compact, slug=compact)
+    record = _record(request, the_compact, record_type, ref)
+    if not permissions.can_edit(request.user, record):
+        raise PermissionDenied("You can change only your own organisation's records")
+    return _form_page(request, the_compact, record_type, record)
+
+
+@login_required
+def upload(request: HttpRequest, compact: str) -> HttpResponse:
+    the_compact = get_object_or_404(Compact, slug=compact)
+    if not permissions.can_record(request.user, the_compact):
+        raise PermissionDenied(
+            "Only members of a partner organisation and the Compact officer can upload"
+        )
+    context: dict = {"compact": the_compact}
+    if request.method == "POST":
+        files = request.FILES.getlist("files")
+        if not files:
+            context["errors"] = ["Choose at least one records file (JSON or CSV)"]
+        else:
+            try:
+                outcome = store_upload(
+                    the_compact, [(f.name, f.read()) for f in files], request.user
+                )
+            except InputError as error:
+                context["errors"] = [str(problem) for problem in error.errors]
+            else:
+                context["outcome"] = outcome
+    return render(request, "web/records/upload.html", context)

@@ -1,4 +1,4 @@
-"""Fixtures for the service: the Cambridgeshire Compact installed, and a user for each role."""
+"""Fixtures for the service (a pytest plugin loaded by conftest): the Cambridgeshire Compact installed, a user for each role."""
 
 from __future__ import annotations
 

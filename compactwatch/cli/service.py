@@ -1,0 +1,122 @@
+"""`compactwatch demo`, `serve` and `manage`: the web service (Django is set up only here)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+from compactwatch.cli.common import CommandError
+
+BUILT_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "web" / "compactwatch.css"
+DEMO_USERS = (
+    ("officer", "Compact officer (runs the Cambridgeshire Compact)", None),
+    ("council", "Member of Cambridgeshire County Council", "cambridgeshire-county-council"),
+    ("group", "Member of Hunts Forum", "hunts-forum"),
+    ("admin", "Site administrator", None),
+)
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    demo = subcommands.add_parser(
+        "demo", help="set up a demonstration Compact on SQLite and serve it"
+    )
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--data-dir", default=os.environ.get("COMPACTWATCH_DATA_DIR", "data/demo"))
+    demo.add_argument("--no-serve", action="store_true", help="set up, print the logins, and stop")
+    demo.set_defaults(handler=run_demo)
+    serve = subcommands.add_parser(
+        "serve", help="migrate and serve the app on real data (gunicorn)"
+    )
+    serve.add_argument("--bind", default="127.0.0.1:8000")
+    serve.add_argument("--workers", type=int, default=3)
+    serve.set_defaults(handler=run_serve)
+    manage = subcommands.add_parser("manage", help="Django's management commands")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=run_manage)
+
+
+def _django(environment: str | None = None) -> None:
+    if environment:
+        os.environ.setdefault("COMPACTWATCH_ENV", environment)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compactwatch.settings")
+    import django
+
+    django.setup()
+
+
+def _prepare() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not BUILT_CSS.exists():
+        print(
+            "Note: the stylesheet is not built; run `npm ci && npm run build` (make demo does).",
+            file=sys.stderr,
+        )
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def _gunicorn(bind: str, workers: int) -> int:
+    executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
+        "gunicorn"
+    )
+    if executable is None:
+        raise CommandError("gunicorn is not installed")
+    print(f"Serving on http://{bind}/ (Ctrl-C stops it)", flush=True)
+    os.execv(executable, [executable, "compactwatch.wsgi:application", "--bind", bind,
+                          "--workers", str(workers), "--access-logfile", "-"])  # fmt: skip
+    return 0  # not reached
+
+
+def run_demo(arguments: argparse.Namespace) -> int:
+    os.environ["COMPACTWATCH_DATA_DIR"] = str(Path(arguments.data_dir).resolve())
+    os.environ.pop("DATABASE_URL", None)  # the demonstration always runs on SQLite
+    _django("demo")
+    _prepare()
+    from django.contrib.auth import get_user_model
+
+    from compactwatch.compacts.shipped import install_shipped_compact
+    from compactwatch.demo import load_demo
+    from compactwatch.organisations.models import Membership, Organisation
+
+    compact = install_shipped_compact()
+    loaded = load_demo(compact)
+    print(
+        f"The Cambridgeshire Compact with demonstration records ({loaded} new) is in {arguments.data_dir}."
+    )
+    print("\nSign in as (passwords are new each run):")
+    User = get_user_model()
+    for username, role, organisation in DEMO_USERS:
+        password = secrets.token_urlsafe(9)
+        user, _ = User.objects.get_or_create(username=username)
+        user.set_password(password)
+        user.is_superuser = user.is_staff = username == "admin"
+        user.save()
+        if username == "officer":
+            compact.officers.add(user)
+        if organisation:
+            Membership.objects.get_or_create(
+                user=user, organisation=Organisation.objects.get(compact=compact, ref=organisation)
+            )
+        print(f"  {username:<8} {password:<14} {role}")
+    if arguments.no_serve:
+        return 0
+    return _gunicorn(f"127.0.0.1:{arguments.port}", 3)
+
+
+def run_serve(arguments: argparse.Namespace) -> int:
+    _django()
+    _prepare()
+    return _gunicorn(arguments.bind, arguments.workers)
+
+
+def run_manage(arguments: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["compactwatch manage", *arguments.arguments])
+    return 0

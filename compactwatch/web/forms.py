@@ -1,0 +1,189 @@
+"""Forms for records and the register, rendered with GOV.UK Frontend's markup.
+
+Evidence that can be "recorded as not done" is a value and a checkbox; the form says
+which combination is contradictory. Nothing typed is lost on error: bound forms re-render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from compactwatch import permissions
+from compactwatch.compacts.models import Compact
+from compactwatch.organisations.models import Organisation
+from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+
+YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
+WIDGET_CLASSES = {
+    forms.RadioSelect: "govuk-radios__input",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.Select: "govuk-select",
+    forms.Textarea: "govuk-textarea",
+    forms.DateInput: "govuk-input govuk-input--width-10",
+    forms.NumberInput: "govuk-input govuk-input--width-10",
+}
+
+# (value field, "recorded as not done" flag) pairs, and what a contradiction means.
+EVIDENCE = {
+    "feedback_published": "feedback_not_published",
+    "decision_rationale": "decision_rationale_none",
+    "monitoring_agreed": "monitoring_not_agreed",
+    "rationale": "rationale_none",
+    "impact_assessed": "impact_not_assessed",
+    "improvement_timetable_agreed": "improvement_timetable_not_agreed",
+}
+NOT_DONE_LABELS = {
+    "feedback_not_published": "Recorded as not published",
+    "decision_rationale_none": "Recorded as none given",
+    "monitoring_not_agreed": "Recorded as not agreed before the award",
+    "rationale_none": "Recorded as none given",
+    "impact_not_assessed": "Recorded as not assessed",
+    "improvement_timetable_not_agreed": "Recorded as not agreed",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class GovukForm(forms.ModelForm):
+    """Gives each widget GOV.UK classes and links hints and errors to their fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(field, forms.NullBooleanField):
+                field.widget = widget = forms.RadioSelect(choices=YES_NO_UNKNOWN)
+            if isinstance(field, forms.DateField):
+                field.widget = widget = DateInput()
+            css = next(
+                (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)), "govuk-input"
+            )
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}-hint"
+            if name in NOT_DONE_LABELS:
+                field.label = NOT_DONE_LABELS[name]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Only once validation has run can errors be linked to their fields.
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-describedby"] = (
+                    f"{widget.attrs.get('aria-describedby', '')} id_{name}-error".strip()
+                )
+                if not isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
+                    widget.attrs["class"] += " govuk-input--error"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for value, flag in EVIDENCE.items():
+            if value in cleaned and cleaned.get(value) not in (None, "") and cleaned.get(flag):
+                self.add_error(
+                    flag,
+                    f"Either give the {self.fields[value].label.lower()} or record it as not done, not both",
+                )
+        for first, last in (("opens", "closes"), ("start", "end")):
+            if cleaned.get(first) and cleaned.get(last) and cleaned[last] < cleaned[first]:
+                self.add_error(
+                    last,
+                    f"{self.fields[last].label} must be on or after {self.fields[first].label.lower()}",
+                )
+        return cleaned
+
+
+class RecordForm(GovukForm):
+    """A record form that offers only the register of this Compact and the user's rights."""
+
+    acting_field = ""
+
+    def __init__(self, *args: Any, compact: Compact, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.compact, self.user = compact, user
+        register = Organisation.objects.filter(compact=compact)
+        for name in ("organisation", "funder", "recipient"):
+            if name in self.fields:
+                self.fields[name].queryset = register
+        if self.acting_field and not permissions.is_officer(user, compact):
+            own = permissions.organisation_ids(user, compact)
+            self.fields[self.acting_field].queryset = register.filter(pk__in=own)
+            self.fields[self.acting_field].required = True
+        if "agreement" in self.fields:
+            self.fields["agreement"].queryset = permissions.visible_records(
+                user, FundingAgreement, compact
+            ).select_related("funder")
+        self.fields["ref"].required = False
+        self.fields["ref"].help_text = "Leave blank to have one made for you"
+
+    def clean_ref(self) -> str:
+        ref = self.cleaned_data.get("ref", "").strip()
+        model = self._meta.model
+        clash = model.objects.filter(compact=self.compact, ref=ref).exclude(pk=self.instance.pk)
+        if ref and clash.exists():
+            raise forms.ValidationError("Another record already has this reference")
+        return ref
+
+
+class ConsultationForm(RecordForm):
+    acting_field = "organisation"
+
+    class Meta:
+        model = Consultation
+        fields = ["ref", "organisation", "organisation_name", "title", "opens", "closes", "formal",
+                  "shorter_period_rationale", "feedback_published", "feedback_not_published"]  # fmt: skip
+
+
+class FundingAgreementForm(RecordForm):
+    acting_field = "funder"
+
+    class Meta:
+        model = FundingAgreement
+        fields = ["ref", "funder", "funder_name", "recipient", "recipient_name", "kind", "amount",
+                  "currency", "award_date", "start", "end", "decision_rationale",
+                  "decision_rationale_none", "single_year_rationale", "monitoring_agreed",
+                  "monitoring_not_agreed", "programme"]  # fmt: skip
+
+
+class FundingChangeForm(RecordForm):
+    class Meta:
+        model = FundingChange
+        fields = ["ref", "agreement", "change", "notice_given", "effective", "in_writing",
+                  "rationale", "rationale_none", "exceptional_circumstances", "mutual_agreement",
+                  "impact_assessed", "impact_not_assessed", "performance_related",
+                  "improvement_timetable_agreed", "improvement_timetable_not_agreed"]  # fmt: skip
+
+    def clean_agreement(self) -> FundingAgreement | None:
+        agreement = self.cleaned_data.get("agreement")
+        if agreement is not None and not permissions.can_edit(self.user, agreement):
+            raise forms.ValidationError(
+                "You can record changes only to your own organisation's funding"
+            )
+        return agreement
+
+
+class OrganisationForm(GovukForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "ref", "sector", "kind", "charity_number", "company_number", "org_id",
+                  "lead_status", "lead_name", "lead_role", "dbs_checks_paid"]  # fmt: skip
+
+
+class EditionDateForm(forms.Form):
+    in_force_from = forms.DateField(
+        widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"})
+    )
+
+
+FORMS = {
+    "consultation": ConsultationForm,
+    "funding_agreement": FundingAgreementForm,
+    "funding_change": FundingChangeForm,
+}

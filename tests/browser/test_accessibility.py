@@ -1,0 +1,43 @@
+"""axe-core finds no WCAG 2.2 AA violations on any page of the site."""
+
+import pytest
+from conftest import assert_no_axe_violations, sign_in
+
+from compactwatch.records.models import FundingAgreement
+from compactwatch.records.services import save_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password-1"
+C = "/compacts/cambridgeshire"
+PUBLIC_PAGES = [
+    "/", f"{C}/", f"{C}/editions/cambridgeshire-2007/", f"{C}/editions/cambridgeshire-refreshed/",
+    f"{C}/editions/compare/", f"{C}/register/", f"{C}/register/cambridgeshire-county-council/",
+    f"{C}/figures/", f"{C}/plan/", f"{C}/plan/?effective=2026-03-31&opens=2026-01-05",
+    f"{C}/plan/?effective=not-a-date", "/accounts/login/",
+]  # fmt: skip
+OFFICER_PAGES = [
+    "/", f"{C}/records/", f"{C}/records/?type=funding_agreement", f"{C}/records/upload/",
+    f"{C}/records/new/consultation/", f"{C}/records/new/funding_agreement/",
+    f"{C}/records/new/funding_change/", f"{C}/records/funding_agreement/g-1/",
+    f"{C}/records/funding_agreement/g-1/edit/", f"{C}/manage/editions/",
+    f"{C}/manage/register/new/", f"{C}/manage/register/hunts-forum/", f"{C}/manage/audit/",
+    f"{C}/register/cambridgeshire-county-council/",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages(page, compact, path):
+    response = page.goto(path)
+    assert response.status == 200
+    assert_no_axe_violations(page)
+
+
+def test_signed_in_pages(page, officer):
+    council = officer.compacts_run.get().organisations.get(ref="cambridgeshire-county-council")
+    save_record(FundingAgreement(compact=council.compact, ref="g-1", funder=council, kind="grant",
+                                 decision_rationale_none=True), officer)  # fmt: skip
+    sign_in(page, "officer", PASSWORD)
+    for path in OFFICER_PAGES:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(page)

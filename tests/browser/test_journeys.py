@@ -1,0 +1,80 @@
+"""A person's journeys through the app, in a real browser, with axe on every page they see."""
+
+import json
+
+import pytest
+from conftest import assert_no_axe_violations, sign_in
+
+from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.records.services import save_record
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture
+def agreement(compact, council_member):
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    group = compact.organisations.get(ref="hunts-forum")
+    return save_record(
+        FundingAgreement(
+            compact=compact, ref="g-100", funder=council, recipient=group, kind="grant"
+        ),
+        council_member,
+    )
+
+
+def test_record_a_notice_of_ending_funding_and_see_the_finding(page, agreement):
+    sign_in(page, "council", PASSWORD)
+    page.goto("/compacts/cambridgeshire/records/new/funding_change/")
+    assert_no_axe_violations(page)
+    page.select_option("#id_agreement", label=str(agreement))
+    page.select_option("#id_change", "end")
+    page.fill("#id_notice_given", "2017-01-01")
+    page.fill("#id_effective", "2017-02-12")
+    page.check("#id_in_writing_1")
+    page.fill("#id_rationale", "Budget reductions")
+    page.click("button:has-text('Save and check')")
+    page.wait_for_load_state()
+    assert "How it stands against the Compact" in page.content()
+    finding = (
+        "Notice of 6 weeks was given; the Compact asks for at least 3 months in writing (4.5)."
+    )
+    assert page.get_by_text(finding).is_visible()
+    assert_no_axe_violations(page)
+    assert FundingChange.objects.get(agreement=agreement).notice_given.isoformat() == "2017-01-01"
+
+
+def test_a_form_with_an_error_keeps_what_was_typed(page, agreement):
+    sign_in(page, "council", PASSWORD)
+    page.goto("/compacts/cambridgeshire/records/new/consultation/")
+    page.fill("#id_title", "Library review")
+    page.fill("#id_opens", "2017-03-01")
+    page.fill("#id_closes", "2017-02-01")
+    page.click("button:has-text('Save and check')")
+    page.wait_for_load_state()
+    assert "There is a problem" in page.content()
+    assert page.input_value("#id_title") == "Library review"
+    assert page.input_value("#id_opens") == "2017-03-01"
+    assert_no_axe_violations(page)
+    assert not Consultation.objects.filter(title="Library review").exists()
+
+
+def test_upload_with_one_bad_record_shows_the_error_and_stores_nothing(page, officer, tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"consultations": [
+        {"id": "up-1", "organisation": "cambridgeshire-county-council", "title": "Fine",
+         "opens": "2017-01-02", "closes": "2017-03-26"},
+        {"id": "up-2", "organisation": "cambridgeshire-county-council", "title": "Broken",
+         "opens": "2017-02-30", "closes": "2017-05-01"},
+    ]}))  # fmt: skip
+    sign_in(page, "officer", PASSWORD)
+    page.goto("/compacts/cambridgeshire/records/upload/")
+    assert_no_axe_violations(page)
+    page.set_input_files("#files", str(path))
+    page.click("button:has-text('Upload and check')")
+    page.wait_for_load_state()
+    assert "Nothing was stored" in page.content()
+    assert "consultation 'up-2', field 'opens': '2017-02-30' is not a date" in page.content()
+    assert_no_axe_violations(page)
+    assert not Consultation.objects.filter(ref__in=["up-1", "up-2"]).exists()
