@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from conftest import findings_for
+from record_helpers import findings_for
 
 R = "cambridgeshire-refreshed"
 E07 = "cambridgeshire-2007"

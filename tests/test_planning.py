@@ -2,9 +2,9 @@
 
 from datetime import date, timedelta
 
-from conftest import EDITIONS, findings_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from record_helpers import EDITIONS, findings_for
 
 from compactwatch.compact.planning import plan_consultation, plan_notice
 

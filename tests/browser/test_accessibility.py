@@ -1,7 +1,7 @@
 """axe-core finds no WCAG 2.2 AA violations on any page of the site."""
 
 import pytest
-from conftest import assert_no_axe_violations, sign_in
+from browser_helpers import assert_no_axe_violations, sign_in
 
 from compactwatch.records.models import FundingAgreement
 from compactwatch.records.services import save_record

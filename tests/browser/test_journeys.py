@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import assert_no_axe_violations, sign_in
+from browser_helpers import assert_no_axe_violations, sign_in
 
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
 from compactwatch.records.services import save_record
