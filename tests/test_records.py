@@ -219,3 +219,18 @@ def test_empty_and_invalid_files(tmp_path):
     text = str(caught.value)
     assert "empty.json: the file is empty" in text
     assert "broken.json: is not valid JSON" in text
+
+
+@pytest.mark.parametrize(
+    ("amount", "problem"),
+    [(-1, "is negative"), (1e20, "not a believable amount"), (10**12, "not a believable amount"),
+     (0.001, "more than two decimal places"), ("12", "is not a number")],
+)  # fmt: skip
+def test_amounts_must_be_storable(amount, problem):
+    messages = errors_of({"funding_agreements": [{"id": "g", "amount": amount}]})
+    assert problem in messages[0]
+
+
+def test_amounts_at_the_bounds_read():
+    records = read_mapping({"funding_agreements": [{"id": "g", "amount": 999_999_999_999.99}]})
+    assert records.funding_agreements[0]["amount"] == 999_999_999_999.99

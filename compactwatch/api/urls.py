@@ -1,8 +1,30 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from compactwatch.api import views
 
 app_name = "api"
 
+compact = "compacts/<slug:slug>/"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("token/", obtain_auth_token, name="token"),
+    path("compacts/", views.CompactList.as_view(), name="compacts"),
+    path(compact, views.CompactDetail.as_view(), name="compact"),
+    path(compact + "editions/<slug:edition>/", views.EditionDetail.as_view(), name="edition"),
+    path(compact + "organisations/", views.OrganisationList.as_view(), name="organisations"),
+    path(compact + "figures/", views.Figures.as_view(), name="figures"),
+    path(compact + "consultations/", views.ConsultationList.as_view(), name="consultations"),
+    path(
+        compact + "consultations/<str:ref>/",
+        views.ConsultationDetail.as_view(),
+        name="consultation",
+    ),
+    path(compact + "funding-agreements/", views.AgreementList.as_view(), name="agreements"),
+    path(
+        compact + "funding-agreements/<str:ref>/", views.AgreementDetail.as_view(), name="agreement"
+    ),
+    path(compact + "funding-changes/", views.ChangeList.as_view(), name="changes"),
+    path(compact + "funding-changes/<str:ref>/", views.ChangeDetail.as_view(), name="change"),
 ]

@@ -134,11 +134,19 @@ def parse_bool(value: Any) -> bool:
     raise FieldProblem(f"{_show(value)} is not true or false")
 
 
+MAX_AMOUNT = Decimal(10) ** 12  # a trillion: beyond any grant, and beyond what is stored
+
+
 def parse_amount(value: Any) -> int | float | Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise FieldProblem(f"{_show(value)} is not a number")
-    if value < 0:
+    exact = Decimal(str(value))
+    if not exact.is_finite() or exact >= MAX_AMOUNT:
+        raise FieldProblem(f"{value} is not a believable amount (it must be under a trillion)")
+    if exact < 0:
         raise FieldProblem(f"{value} is negative")
+    if exact.as_tuple().exponent < -2:
+        raise FieldProblem(f"{value} has more than two decimal places")
     return value
 
 
@@ -360,12 +368,14 @@ def read_records(paths: Iterable[str | Path], known_agreements: Collection[str] 
     return reader.records
 
 
-def read_mapping(document: Any, name: str = "input") -> RecordSet:
-    """Read records already parsed from JSON (the API and the web upload use this)."""
+def read_mapping(
+    document: Any, name: str = "input", known_agreements: Collection[str] = ()
+) -> RecordSet:
+    """Read records already parsed from JSON (the API uses this); see read_records."""
     reader = _Reader()
     _read_document(reader, name, document)
     if not reader.errors:
-        reader.check_references()
+        reader.check_references(known_agreements)
     if reader.errors:
         raise InputError(reader.errors)
     return reader.records

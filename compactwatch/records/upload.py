@@ -53,7 +53,7 @@ def read_uploaded(compact: Compact, files: list[tuple[str, bytes]]) -> RecordSet
         return read_records(paths, known_agreements=set(known))
 
 
-class _Register:
+class Register:
     """Finds the organisation a record names: by its id in the register, then by name."""
 
     def __init__(self, compact: Compact):
@@ -81,7 +81,7 @@ def _text(value: Any) -> str:
     return value or ""
 
 
-def _apply_organisation(org: Organisation, row: dict[str, Any]) -> None:
+def apply_organisation(org: Organisation, row: dict[str, Any]) -> None:
     org.name = row["name"] or org.name or row["id"]
     org.sector = _text(row["sector"])
     org.kind = _text(row["kind"])
@@ -98,7 +98,7 @@ def _apply_organisation(org: Organisation, row: dict[str, Any]) -> None:
     org.dbs_checks_paid = row["dbs_checks_paid_by_organisation"]
 
 
-def _apply_consultation(item: Consultation, row: dict[str, Any], register: _Register) -> None:
+def apply_consultation(item: Consultation, row: dict[str, Any], register: Register) -> None:
     item.organisation = register.find(row["organisation"])
     item.organisation_name = "" if item.organisation else _text(row["organisation"])
     item.title = _text(row["title"])
@@ -107,7 +107,7 @@ def _apply_consultation(item: Consultation, row: dict[str, Any], register: _Regi
     _set_evidence(item, "feedback_published", "feedback_not_published", row["feedback_published"])
 
 
-def _apply_agreement(item: FundingAgreement, row: dict[str, Any], register: _Register) -> None:
+def apply_agreement(item: FundingAgreement, row: dict[str, Any], register: Register) -> None:
     item.funder = register.find(row["funder"])
     item.funder_name = "" if item.funder else _text(row["funder"])
     item.recipient = register.find(row["recipient"])
@@ -123,7 +123,7 @@ def _apply_agreement(item: FundingAgreement, row: dict[str, Any], register: _Reg
     _set_evidence(item, "monitoring_agreed", "monitoring_not_agreed", row["monitoring_agreed"])
 
 
-def _apply_change(
+def apply_change(
     item: FundingChange, row: dict[str, Any], agreements: dict[str, FundingAgreement]
 ) -> None:
     item.agreement = agreements.get(row["agreement"]) if row["agreement"] else None
@@ -144,7 +144,7 @@ def _apply_change(
 
 
 def _permission_errors(
-    user: Any, compact: Compact, records: RecordSet, register: _Register
+    user: Any, compact: Compact, records: RecordSet, register: Register
 ) -> list[RecordError]:
     """Members may upload only records in which their own organisation acts."""
     if permissions.is_officer(user, compact):
@@ -184,7 +184,7 @@ def _permission_errors(
 @transaction.atomic
 def store_records(compact: Compact, records: RecordSet, user: Any) -> UploadOutcome:
     """Store every record of an upload, matched to the register; all or nothing."""
-    register = _Register(compact)
+    register = Register(compact)
     errors = _permission_errors(user, compact, records, register)
     if errors:
         raise InputError(errors)
@@ -225,21 +225,21 @@ def store_records(compact: Compact, records: RecordSet, user: Any) -> UploadOutc
 
     for row in records.organisations:
         register.add(
-            upsert(Organisation, row["id"], lambda org, row=row: _apply_organisation(org, row))
+            upsert(Organisation, row["id"], lambda org, row=row: apply_organisation(org, row))
         )
     agreements = {
         a.ref: a for a in FundingAgreement.objects.filter(compact=compact).select_related("funder")
     }
     for row in records.consultations:
         upsert(
-            Consultation, row["id"], lambda item, row=row: _apply_consultation(item, row, register)
+            Consultation, row["id"], lambda item, row=row: apply_consultation(item, row, register)
         )
     for row in records.funding_agreements:
         agreements[row["id"]] = upsert(
-            FundingAgreement, row["id"], lambda item, row=row: _apply_agreement(item, row, register)
+            FundingAgreement, row["id"], lambda item, row=row: apply_agreement(item, row, register)
         )
     for row in records.funding_changes:
-        upsert(FundingChange, row["id"], lambda item, row=row: _apply_change(item, row, agreements))
+        upsert(FundingChange, row["id"], lambda item, row=row: apply_change(item, row, agreements))
     record_action(
         user,
         "uploaded",

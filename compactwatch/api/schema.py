@@ -1,0 +1,93 @@
+"""Serializers that describe the records format for the OpenAPI document.
+
+Validation itself is the core's (compactwatch.compact.records), so the API accepts and
+refuses exactly what `compactwatch check` and the upload page do.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from compactwatch.compact import records as core
+
+DATE_OR_FALSE = "A date (YYYY-MM-DD), false if recorded as not done, or null if not recorded"
+TEXT_OR_FALSE = "Text, false if recorded as none given, or null if not recorded"
+
+
+def _field(parser) -> serializers.Field:
+    if parser is core.parse_date:
+        return serializers.DateField(required=False, allow_null=True)
+    if parser is core.parse_bool:
+        return serializers.BooleanField(required=False, allow_null=True)
+    if parser is core.parse_amount:
+        return serializers.DecimalField(
+            max_digits=14, decimal_places=2, required=False, allow_null=True
+        )
+    if parser is core.parse_date_or_false:
+        return serializers.JSONField(required=False, allow_null=True, help_text=DATE_OR_FALSE)
+    if parser in (core.parse_text_or_false, core.parse_compact_lead):
+        return serializers.JSONField(required=False, allow_null=True, help_text=TEXT_OR_FALSE)
+    return serializers.CharField(required=False, allow_null=True)
+
+
+def record_serializer(section: str) -> type[serializers.Serializer]:
+    fields = {name: _field(parser) for name, parser in core.FIELDS[section].items()}
+    fields["id"] = serializers.CharField(required=False, help_text="The record's reference")
+    name = "".join(part.title() for part in core.RECORD_TYPES[section].split("_"))
+    return type(name, (serializers.Serializer,), fields)
+
+
+class FindingSerializer(serializers.Serializer):
+    commitment = serializers.CharField()
+    status = serializers.ChoiceField(choices=["met", "explained", "not_met", "unknown"])
+    strength = serializers.ChoiceField(choices=["must", "aim"])
+    message = serializers.CharField()
+
+
+def record_response_serializer(section: str) -> type[serializers.Serializer]:
+    base = record_serializer(section)
+    return type(f"{base.__name__}WithFindings", (base,), {"findings": FindingSerializer(many=True)})
+
+
+class ErrorSerializer(serializers.Serializer):
+    record = serializers.CharField(allow_null=True)
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class ErrorsSerializer(serializers.Serializer):
+    errors = ErrorSerializer(many=True)
+
+
+class OrganisationSerializer(serializers.Serializer):
+    id = serializers.CharField(source="ref")
+    name = serializers.CharField()
+    sector = serializers.CharField()
+    kind = serializers.CharField()
+    org_id = serializers.CharField()
+    charity_number = serializers.CharField()
+    company_number = serializers.CharField()
+    compact_lead = serializers.JSONField()
+
+
+class EditionSummarySerializer(serializers.Serializer):
+    id = serializers.CharField(source="slug")
+    title = serializers.CharField()
+    in_force_from = serializers.DateField()
+
+
+class CompactSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    area = serializers.CharField()
+    editions = EditionSummarySerializer(many=True)
+
+
+class FigureSerializer(serializers.Serializer):
+    commitment = serializers.CharField()
+    summary = serializers.CharField()
+    strength = serializers.CharField()
+    met = serializers.IntegerField()
+    explained = serializers.IntegerField()
+    not_met = serializers.IntegerField()
+    unknown = serializers.IntegerField()

@@ -1,0 +1,24 @@
+"""Fuzz the API from its own OpenAPI description (schemathesis): no server errors."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+
+
+@pytest.fixture
+def token(compact, officer):
+    return Token.objects.create(user=officer).key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case, token):
+    if "slug" in (case.path_parameters or {}):
+        case.path_parameters["slug"] = "cambridgeshire"
+    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error])
