@@ -65,10 +65,6 @@ class Commitment:
         """The commitment as cited, e.g. `cambridgeshire-refreshed/4.5`."""
         return f"{self.edition}/{self.ref}"
 
-    @property
-    def measurable(self) -> bool:
-        return bool(self.standards)
-
 
 @dataclass(frozen=True)
 class Edition:

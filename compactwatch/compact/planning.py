@@ -34,10 +34,6 @@ class Plan:
     answer: date  # the latest day for notice, or the earliest closing day
     reminders: list[Reminder] = field(default_factory=list)
 
-    def requirement(self, name: str) -> bool:
-        parameter = self.standard.parameters.get(name)
-        return bool(parameter and parameter.value)
-
 
 def _reminders(section_checks: list[Check], chosen: Standard) -> list[Reminder]:
     return [

@@ -79,3 +79,13 @@ def test_security_headers(client, compact):
     response = client.get(f"{C}/")
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_repeated_failed_sign_ins_are_locked_out(client, officer):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "officer", "password": "wrong"})
+    response = client.post(
+        "/accounts/login/", {"username": "officer", "password": "a-long-test-password-1"}
+    )
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()

@@ -13,15 +13,6 @@ if TYPE_CHECKING:
 
 Record = dict[str, Any]
 
-# How a parameter's value is checked when an edition file is loaded.
-PARAMETER_KINDS = {
-    "period": "a whole number with a unit (days, weeks, months or years)",
-    "flag": "true or false",
-    "text": "text",
-    "list": "a list of text",
-    "roles": "a mapping of organisation kinds to lists of roles",
-}
-
 
 class Check:
     """One measurable standard of one commitment, applied to one kind of record.
