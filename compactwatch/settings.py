@@ -133,6 +133,8 @@ LOGOUT_REDIRECT_URL = "web:home"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
+# Dates as the Compact writes them: "31 January 2016".
+FORMAT_MODULE_PATH = ["compactwatch.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -184,7 +186,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "compactwatch.api.pagination.BoundedLimitOffset",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

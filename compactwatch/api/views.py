@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from compactwatch import permissions
 from compactwatch.api import schema
+from compactwatch.api.pagination import MAX_OFFSET
 from compactwatch.compact.records import InputError, read_mapping
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
@@ -93,7 +94,7 @@ class Figures(APIView):
 
 
 def _number(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() else default
+    return min(int(text), MAX_OFFSET) if text and text.isdigit() else default
 
 
 def _plain(record: Record) -> dict[str, Any]:

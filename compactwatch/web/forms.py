@@ -101,9 +101,14 @@ class GovukForm(forms.ModelForm):
 
 
 class RecordForm(GovukForm):
-    """A record form that offers only the register of this Compact and the user's rights."""
+    """A record form that offers only the register of this Compact and the user's rights.
+
+    The records format lets any field be "not recorded"; a form entered by hand asks at
+    least for what identifies the record and its key date.
+    """
 
     acting_field = ""
+    essential: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, compact: Compact, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -120,6 +125,8 @@ class RecordForm(GovukForm):
             self.fields["agreement"].queryset = permissions.visible_records(
                 user, FundingAgreement, compact
             ).select_related("funder")
+        for name in self.essential:
+            self.fields[name].required = True
         self.fields["ref"].required = False
         self.fields["ref"].help_text = "Leave blank to have one made for you"
 
@@ -134,6 +141,7 @@ class RecordForm(GovukForm):
 
 class ConsultationForm(RecordForm):
     acting_field = "organisation"
+    essential = ("title", "opens", "closes")
 
     class Meta:
         model = Consultation
@@ -143,6 +151,7 @@ class ConsultationForm(RecordForm):
 
 class FundingAgreementForm(RecordForm):
     acting_field = "funder"
+    essential = ("award_date",)
 
     class Meta:
         model = FundingAgreement
@@ -153,6 +162,8 @@ class FundingAgreementForm(RecordForm):
 
 
 class FundingChangeForm(RecordForm):
+    essential = ("agreement", "change", "notice_given", "effective")
+
     class Meta:
         model = FundingChange
         fields = ["ref", "agreement", "change", "notice_given", "effective", "in_writing",

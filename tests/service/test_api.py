@@ -135,3 +135,12 @@ def test_lists_do_not_query_per_record(officer, agreement, compact, django_asser
     client = client_for(officer)
     with django_assert_max_num_queries(12):
         assert len(client.get(f"{API}/funding-agreements/").json()["results"]) == 21
+
+
+def test_huge_offsets_are_not_server_errors(compact):
+    client = APIClient()
+    for path in ("organisations", "consultations"):
+        response = client.get(
+            f"{API}/{path}/?limit=9999999999999999999999&offset=99999999999999999999999"
+        )
+        assert response.status_code == 200
