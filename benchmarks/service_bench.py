@@ -117,10 +117,17 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--database", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the data loaded by an earlier run"
+    )
     arguments = parser.parse_args()
     rows = []
     for database in arguments.database:
-        env = prepare(database, arguments.scale)
+        env = (
+            environment(database, arguments.scale)
+            if arguments.reuse
+            else prepare(database, arguments.scale)
+        )
         for page, (median, p95) in measure(env, arguments.scale, arguments.requests).items():
             rows.append(f"| {database} | {page} | {median:.0f} | {p95:.0f} |")
             print(rows[-1], flush=True)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from compactwatch import permissions
 from compactwatch.compact.dates import format_date
@@ -126,6 +127,7 @@ def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
     rows = [row for row in figure_rows(the_compact, year, body) if row.total]
     return render(request, "web/public/organisation.html", {
         "compact": the_compact, "body": body, "rows": rows, "year": year,
+        "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
         "years": years_with_findings(the_compact), "records": records,
         "signatures": body.signatures.select_related("edition"),
     })  # fmt: skip
@@ -143,6 +145,7 @@ def figures(request: HttpRequest, compact: str) -> HttpResponse:
         "compact": the_compact, "rows": rows, "year": year, "years": years_with_findings(the_compact),
         "body": body, "bodies": the_compact.organisations.filter(sector=Sector.PUBLIC).order_by("name"),
         "chart": [(row, 40 * position) for position, row in enumerate(rows)],
+        "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
         "chart_height": 40 * len(rows) + 20,
     })  # fmt: skip
 
