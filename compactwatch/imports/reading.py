@@ -71,7 +71,11 @@ class SourceGrant:
             if not parts:
                 break
             parts.pop()
-        rows = sorted((cell[0], cell[2] if len(cell) >= 4 else cell[1]) for cells in self.cells.values() for cell in cells)
+        rows = sorted(
+            (cell[0], cell[2] if len(cell) >= 4 else cell[1])
+            for cells in self.cells.values()
+            for cell in cells
+        )
         return _describe_cell(rows[0]) if rows else ""
 
 

@@ -34,6 +34,18 @@ class UploadOutcome:
     def total(self) -> int:
         return sum((self.created + self.changed + self.unchanged).values())
 
+    def lines(self) -> list[tuple[int, str, str]]:
+        """(count, "new" / "changed" / "unchanged", record type) for each non-zero count."""
+        return [
+            (count, state, kind)
+            for state, counter in (
+                ("new", self.created),
+                ("changed", self.changed),
+                ("unchanged", self.unchanged),
+            )
+            for kind, count in counter.items()
+        ]
+
 
 def _safe_name(name: str) -> str:
     return Path(name).name.replace("\x00", "") or "upload.json"

@@ -1,0 +1,42 @@
+"""Pages say what they should, in the Compact's own words."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from compactwatch.findings.models import Finding
+
+pytestmark = pytest.mark.django_db
+C = "/compacts/cambridgeshire"
+
+
+def test_edition_and_comparison_pages(client, compact):
+    text = client.get(f"{C}/editions/cambridgeshire-refreshed/").content.decode()
+    assert 'id="c-4.5"' in text and "Give a minimum of three months’ notice in writing" in text
+    assert "where organsiations are engaging volunteers" in text
+    compare = client.get(f"{C}/editions/compare/").content.decode()
+    assert "12 weeks → 3 months" in compare
+
+
+def test_plan_page_answers_and_names_bad_dates(client, compact):
+    answer = client.get(f"{C}/plan/?effective=2026-03-31").content.decode()
+    assert "Give notice by 31 December 2025" in answer
+    wrong = client.get(f"{C}/plan/?effective=31-03-2026").content.decode()
+    assert "Enter a real date" in wrong and 'value="31-03-2026"' in wrong
+
+
+def test_upload_page_stores_and_the_figures_count_it(client, officer, compact):
+    client.force_login(officer)
+    document = {"funding_agreements": [{"id": "u-1", "funder": "cambridgeshire-county-council",
+                                        "award_date": "2016-03-01", "decision_rationale": False}]}  # fmt: skip
+    upload = SimpleUploadedFile("records.json", json.dumps(document).encode(), "application/json")
+    page = client.post(f"{C}/records/upload/", {"files": [upload]}).content.decode()
+    assert "Records stored" in page and "1 new funding agreement" in page
+    assert Finding.objects.filter(
+        record_ref="u-1", commitment="cambridgeshire-refreshed/3.3", status="not_met"
+    ).exists()
+    figures = client.get(f"{C}/figures/?year=2016").content.decode()
+    assert "A clear rationale for every funding decision" in figures
+    body = client.get(f"{C}/register/cambridgeshire-county-council/?year=2016").content.decode()
+    assert "How this organisation" in body
