@@ -111,6 +111,8 @@ def parse_date_or_false(value: Any) -> date | bool | None:
 def parse_text(value: Any) -> str | None:
     if not isinstance(value, str):
         raise FieldProblem(f"{_show(value)} is not text")
+    if "\x00" in value:
+        raise FieldProblem("the text holds a NUL character")
     return value.strip() or None
 
 
@@ -125,6 +127,8 @@ def parse_text_or_false(value: Any) -> str | bool | None:
 def parse_id(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise FieldProblem(f"{_show(value)} is not an id")
+    if isinstance(value, str) and "\x00" in value:
+        raise FieldProblem("the id holds a NUL character")
     return str(value).strip() or None
 
 

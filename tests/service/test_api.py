@@ -144,3 +144,11 @@ def test_huge_offsets_are_not_server_errors(compact):
             f"{API}/{path}/?limit=9999999999999999999999&offset=99999999999999999999999"
         )
         assert response.status_code == 200
+
+
+def test_nul_characters_are_refused_not_server_errors(officer, compact):
+    assert APIClient().get(f"{API}/figures/?body=a%00b").status_code == 400
+    response = client_for(officer).post(
+        f"{API}/consultations/", {"id": "c\x00", "title": "x"}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "id"
