@@ -29,7 +29,8 @@ def _keep_the_test_connection():
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomised: the same examples every run, so CI does not flicker.
+@settings(max_examples=15, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case, token):
     if "slug" in (case.path_parameters or {}):
         case.path_parameters["slug"] = "cambridgeshire"
