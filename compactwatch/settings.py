@@ -51,11 +51,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "compactwatch.compacts",
     "compactwatch.organisations",
     "compactwatch.records",
     "compactwatch.findings",
     "compactwatch.audit",
+    "compactwatch.imports",
     "compactwatch.api",
     "compactwatch.web",
 ]
@@ -106,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A second connection to the same database: an import reports its progress and hears a
+# request to cancel through it while its grants are stored in one long transaction.
+DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# Long imports run in the background, queued in the database (`compactwatch manage db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

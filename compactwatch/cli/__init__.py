@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from compactwatch.cli import check, editions, plan, service
+from compactwatch.cli import check, editions, imports, plan, service
 from compactwatch.cli.common import CommandError
 
-COMMANDS = (check, editions, plan, service)
+COMMANDS = (check, editions, plan, imports, service)
 
 
 def build_parser() -> argparse.ArgumentParser:

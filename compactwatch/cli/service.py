@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,13 +34,18 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--bind", default="127.0.0.1:8000")
     serve.add_argument("--workers", type=int, default=3)
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the import worker (run `compactwatch manage db_worker` yourself)",
+    )
     serve.set_defaults(handler=run_serve)
     manage = subcommands.add_parser("manage", help="Django's management commands")
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=run_manage)
 
 
-def _django(environment: str | None = None) -> None:
+def django_setup(environment: str | None = None) -> None:
     if environment:
         os.environ.setdefault("COMPACTWATCH_ENV", environment)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compactwatch.settings")
@@ -60,22 +66,35 @@ def _prepare() -> None:
     call_command("collectstatic", verbosity=0, interactive=False)
 
 
-def _gunicorn(bind: str, workers: int) -> int:
+def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
+    """Serve the app with gunicorn and, beside it, the worker that runs queued imports."""
     executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
         "gunicorn"
     )
     if executable is None:
         raise CommandError("gunicorn is not installed")
     print(f"Serving on http://{bind}/ (Ctrl-C stops it)", flush=True)
-    os.execv(executable, [executable, "compactwatch.wsgi:application", "--bind", bind,
-                          "--workers", str(workers), "--access-logfile", "-"])  # fmt: skip
-    return 0  # not reached
+    server_command = [executable, "compactwatch.wsgi:application", "--bind", bind,
+                      "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
+    if not with_worker:
+        os.execv(executable, server_command)
+    worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--interval", "1"])
+    server = subprocess.Popen(server_command)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        return server.wait()
+    finally:
+        for process in (server, worker):
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
 
 
 def run_demo(arguments: argparse.Namespace) -> int:
     os.environ["COMPACTWATCH_DATA_DIR"] = str(Path(arguments.data_dir).resolve())
     os.environ.pop("DATABASE_URL", None)  # the demonstration always runs on SQLite
-    _django("demo")
+    django_setup("demo")
     _prepare()
     from django.contrib.auth import get_user_model
 
@@ -109,13 +128,13 @@ def run_demo(arguments: argparse.Namespace) -> int:
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     _prepare()
-    return _gunicorn(arguments.bind, arguments.workers)
+    return _gunicorn(arguments.bind, arguments.workers, not arguments.no_worker)
 
 
 def run_manage(arguments: argparse.Namespace) -> int:
-    _django()
+    django_setup()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["compactwatch manage", *arguments.arguments])

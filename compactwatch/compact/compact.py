@@ -72,3 +72,15 @@ class CompactEditions:
                 if CHECKS[standard.check].section == section
             ]
         return self._checks[key]
+
+    def funding_checks(self, fields: frozenset[str]) -> tuple[list[Check], list[Check]]:
+        """The funding checks of every edition, split into those that records holding only
+        `fields` can settle and those they cannot (which would find "unknown")."""
+        settled: list[Check] = []
+        unsettled: list[Check] = []
+        for edition in self._editions:
+            for section in ("funding_agreements", "funding_changes"):
+                for check in self.checks(edition, section):
+                    can = check.section == "funding_agreements" and check.needs <= fields
+                    (settled if can else unsettled).append(check)
+        return settled, unsettled

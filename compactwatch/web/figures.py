@@ -13,6 +13,7 @@ from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.models import Finding
 from compactwatch.organisations.models import Organisation
+from compactwatch.threesixtygiving.mapping import IMPORTED_FIELDS
 
 BAR_WIDTH = 400
 
@@ -81,3 +82,37 @@ def years_with_findings(compact: Compact) -> list[int]:
         .distinct()
         .order_by()
     )
+
+
+@dataclass
+class ImportedStanding:
+    """How a funder's imported grants stand on one commitment a 360Giving file can show."""
+
+    citation: str
+    ref: str
+    title: str
+    edition: str
+    counts: dict[str, int]
+
+
+def imported_funding(compact: Compact, body: Organisation) -> dict | None:
+    """What a funder's imported grants show against the funding commitments, and which
+    commitments a 360Giving file cannot show (so "unknown" is not taken for "met")."""
+    grants = body.funding_given.filter(compact=compact).exclude(source_grant_id="")
+    total = grants.count()
+    if not total:
+        return None
+    settled, unsettled = editions_of(compact).funding_checks(IMPORTED_FIELDS)
+    counts: dict[str, dict[str, int]] = {}
+    for row in (
+        Finding.objects.filter(body=body, agreement__in=grants)
+        .values("commitment", "status")
+        .annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["commitment"], {})[row["status"]] = row["n"]
+    shown = [
+        ImportedStanding(check.citation, check.clause, check.title, check.commitment.edition,
+                         counts.get(check.citation, {}))
+        for check in settled
+    ]  # fmt: skip
+    return {"total": total, "shown": [s for s in shown if s.counts], "not_shown": unsettled}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from compactwatch.web.views import accounts, home, manage, public, records
+from compactwatch.web.views import accounts, home, imports, manage, public, records
 
 app_name = "web"
 
@@ -36,4 +36,8 @@ urlpatterns = [
         compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"
     ),
     path(compact + "manage/audit/", manage.audit, name="audit"),
+    path(compact + "manage/imports/", imports.imports, name="imports"),
+    path(compact + "manage/imports/<int:pk>/", imports.job, name="import"),
+    path(compact + "manage/imports/<int:pk>/progress/", imports.progress, name="import_progress"),
+    path(compact + "manage/imports/<int:pk>/cancel/", imports.cancel, name="import_cancel"),
 ]

@@ -22,6 +22,7 @@ class DecisionRationale(Check):
     name = "decision_rationale"
     title = "A rationale for funding decisions"
     section = "funding_agreements"
+    needs = frozenset({"decision_rationale"})
 
     def evaluate(self, record: Record, as_of: date) -> tuple[Status, str]:
         rationale = record["decision_rationale"]
@@ -49,6 +50,7 @@ class FundingTerm(Check):
     name = "funding_term"
     title = "Length of funding terms"
     section = "funding_agreements"
+    needs = frozenset({"start", "end"})
     parameters = {
         "minimum_term": "period",
         "longer_than_minimum": "flag",
@@ -101,6 +103,7 @@ class MonitoringBeforeAward(Check):
     name = "monitoring_before_award"
     title = "Monitoring agreed before funding is made"
     section = "funding_agreements"
+    needs = frozenset({"monitoring_agreed", "award_date"})
 
     def evaluate(self, record: Record, as_of: date) -> tuple[Status, str]:
         agreed, award = record["monitoring_agreed"], record["award_date"]

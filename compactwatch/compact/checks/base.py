@@ -24,6 +24,8 @@ class Check:
     name: ClassVar[str]
     title: ClassVar[str]
     section: ClassVar[str]
+    # The record fields a verdict depends on: without them the check can only say "unknown".
+    needs: ClassVar[frozenset[str]] = frozenset()
     parameters: ClassVar[dict[str, str]] = {}
     optional_parameters: ClassVar[dict[str, str]] = {}
 

@@ -16,6 +16,7 @@ class ImprovementTimetable(Check):
     name = "improvement_timetable"
     title = "A timetable to improve before ending funding over performance"
     section = "funding_changes"
+    needs = frozenset({"improvement_timetable_agreed"})
 
     def applies(self, record: Record) -> bool:
         return record["performance_related"] is True
@@ -55,6 +56,7 @@ class ImpactAssessed(Check):
     name = "impact_assessed"
     title = "Impact assessed before reducing or ending funding"
     section = "funding_changes"
+    needs = frozenset({"impact_assessed"})
     parameters = {"changes": "list"}
 
     def applies(self, record: Record) -> bool:
@@ -104,6 +106,7 @@ class NoticePeriod(Check):
     name = "notice_period"
     title = "Notice of changing or ending funding"
     section = "funding_changes"
+    needs = frozenset({"notice_given", "effective", "in_writing"})
     parameters = {
         "minimum_notice": "period",
         "in_writing_required": "flag",

@@ -15,6 +15,7 @@ class ConsultationLength(Check):
     name = "consultation_length"
     title = "Length of consultations"
     section = "consultations"
+    needs = frozenset({"opens", "closes"})
     parameters = {
         "minimum_length": "period",
         "formal_required": "flag",
@@ -76,6 +77,7 @@ class FeedbackPublished(Check):
     name = "feedback_published"
     title = "Feedback after consultations"
     section = "consultations"
+    needs = frozenset({"feedback_published"})
 
     def evaluate(self, record: Record, as_of: date) -> tuple[Status, str]:
         closes, feedback = record["closes"], record["feedback_published"]

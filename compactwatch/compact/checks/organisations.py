@@ -14,6 +14,7 @@ class DbsChecksPaid(Check):
     name = "dbs_checks_paid"
     title = "DBS checks paid for by the organisation"
     section = "organisations"
+    needs = frozenset({"dbs_checks_paid_by_organisation"})
     parameters = {"sector": "text"}
 
     def applies(self, record: Record) -> bool:
@@ -48,6 +49,7 @@ class CompactLead(Check):
     name = "compact_lead"
     title = "A nominated Compact lead"
     section = "organisations"
+    needs = frozenset({"compact_lead"})
     parameters = {"lead_roles": "roles"}
 
     def evaluate(self, record: Record, as_of: date) -> tuple[Status, str]:

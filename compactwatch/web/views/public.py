@@ -19,7 +19,7 @@ from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation, Sector
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
 from compactwatch.web.figures import figures as figure_rows
-from compactwatch.web.figures import years_with_findings
+from compactwatch.web.figures import imported_funding, years_with_findings
 
 
 def _compact(slug: str) -> Compact:
@@ -130,6 +130,7 @@ def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
         "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
         "years": years_with_findings(the_compact), "records": records,
         "signatures": body.signatures.select_related("edition"),
+        "imported": imported_funding(the_compact, body),
     })  # fmt: skip
 
 

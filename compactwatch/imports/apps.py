@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ImportsConfig(AppConfig):
+    name = "compactwatch.imports"
+    verbose_name = "360Giving imports"

@@ -1,0 +1,54 @@
+"""An import's outcome in plain English: the same words on the page and at the terminal."""
+
+from __future__ import annotations
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from compactwatch.imports.models import ImportJob, Status
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{intcomma(number)} {one if number == 1 else (many or one + 's')}"
+
+
+def outcome_lines(job: ImportJob) -> list[str]:
+    """What the import did, one sentence a line."""
+    if job.status == Status.QUEUED:
+        return ["The import is waiting to start."]
+    if job.status == Status.RUNNING:
+        return [f"{job.get_phase_display()}: {job.percent}% done."]
+    if job.status == Status.CANCELLED:
+        return ["The import was cancelled. Nothing from the file has been stored."]
+    if job.status in (Status.REFUSED, Status.FAILED):
+        lines = ["Nothing from the file has been stored."]
+        if job.grants_read and job.error_count:
+            lines.append(
+                f"{_count(job.grants_read, 'grant')} read; "
+                f"{_count(job.error_count, 'problem')} found."
+            )
+            if not job.valid_only:
+                lines.append(
+                    "Correct the file and import it again, or import only the valid grants."
+                )
+        return lines
+    outcome = job.outcome
+    lines = [
+        f"{_count(job.grants_read, 'grant')} read: {intcomma(outcome['created'])} new, "
+        f"{intcomma(outcome['changed'])} changed, {intcomma(outcome['unchanged'])} unchanged.",
+    ]
+    left_out = job.grants_read - job.grants_to_store
+    if left_out:
+        lines.append(f"{_count(left_out, 'invalid grant')} left out, as asked.")
+    if outcome["individuals"]:
+        lines.append(
+            f"{_count(outcome['individuals'], 'grant')} to individuals counted but not kept: "
+            "the Compact is between organisations, and no personal data is stored."
+        )
+    if outcome["organisations_added"]:
+        lines.append(
+            f"{_count(outcome['organisations_added'], 'organisation')} added to the register, "
+            "marked as imported."
+        )
+    for how, count in outcome["derived_terms"].items():
+        lines.append(f"{_count(count, 'grant')} gave no start or end date: the term is {how}.")
+    return lines

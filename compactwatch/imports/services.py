@@ -1,0 +1,285 @@
+"""Importing a 360Giving file: read and check every grant, then store them all or none.
+
+The file is read twice, as a stream, so memory stays flat however large it is: first every
+grant is checked against the 360Giving schema (nothing is stored while any grant is wrong,
+unless the officer asked for the valid grants only); then the grants are stored in one
+transaction, so that a failure or a cancellation leaves nothing half done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+
+from compactwatch.audit.services import record_action
+from compactwatch.compacts.models import Compact
+from compactwatch.imports.models import ImportJob, Phase, Status
+from compactwatch.imports.storing import GrantStore
+from compactwatch.organisations.models import Organisation
+from compactwatch.threesixtygiving.mapping import grant_of
+from compactwatch.threesixtygiving.reading import GrantsFile, ReadError
+from compactwatch.threesixtygiving.validating import (
+    GrantIds,
+    Problem,
+    check_grant,
+    file_problem,
+    repeated_id_problem,
+)
+
+BATCH = 1000
+ERRORS_KEPT = 500
+PROGRESS_EVERY = 1.0  # seconds between progress reports
+LARGEST_AMOUNT = Decimal("1e12")
+JOBS = "jobs"  # the database connection progress and cancellation go through
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[ImportJob], None]
+
+
+class Cancelled(Exception):
+    """The officer asked for the import to stop; nothing is kept."""
+
+
+def create_job(
+    compact: Compact,
+    path: Path,
+    name: str,
+    *,
+    user: Any = None,
+    valid_only: bool = False,
+    remove_file_when_done: bool = False,
+) -> ImportJob:
+    authenticated = user is not None and user.is_authenticated
+    return ImportJob.objects.create(
+        compact=compact,
+        created_by=user if authenticated else None,
+        path=str(path),
+        file_name=Path(name).name[:300],
+        file_size=path.stat().st_size if path.exists() else 0,
+        valid_only=valid_only,
+        remove_file_when_done=remove_file_when_done,
+    )
+
+
+def request_cancel(job: ImportJob) -> bool:
+    """Ask a job to stop. A job not yet started is cancelled at once; returns False if the
+    job has already finished."""
+    if job.is_finished:
+        return False
+    updated = ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
+        status=Status.CANCELLED, phase=Phase.FINISHED, finished=timezone.now()
+    )
+    if not updated:
+        ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job.refresh_from_db()
+    return True
+
+
+def _storable(data: Any) -> list[tuple[list, str]]:
+    """What the schema allows but a funding agreement cannot hold."""
+    amount = data.get("amountAwarded") if isinstance(data, dict) else None
+    number = isinstance(amount, (int, float, Decimal)) and not isinstance(amount, bool)
+    if number and abs(Decimal(str(amount))) >= LARGEST_AMOUNT:
+        return [
+            (
+                ["amountAwarded"],
+                "amountAwarded is too large to store: it must be under 1,000,000,000,000",
+            )
+        ]
+    return []
+
+
+class Importer:
+    """Runs one import job, reporting progress through `progress` (the terminal's bar)."""
+
+    def __init__(self, job: ImportJob, progress: Progress | None = None):
+        self.job = job
+        self.progress = progress
+        self.last_report = 0.0
+        # Progress is written through a second connection, so the page sees it while the
+        # grants are being stored; SQLite allows one writer, so there it waits for the end.
+        self.live_while_storing = connections[JOBS].vendor != "sqlite"
+
+    # Progress and cancellation ------------------------------------------------------------
+    def _report(self, force: bool = False, storing: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last_report < PROGRESS_EVERY:
+            return
+        self.last_report = now
+        job = self.job
+        if not storing or self.live_while_storing:
+            ImportJob.objects.using(JOBS).filter(pk=job.pk).update(
+                phase=job.phase,
+                bytes_read=job.bytes_read,
+                grants_read=job.grants_read,
+                grants_to_store=job.grants_to_store,
+                grants_stored=job.grants_stored,
+                error_count=job.error_count,
+            )
+            cancel = (
+                ImportJob.objects.using(JOBS)
+                .filter(pk=job.pk)
+                .values_list("cancel_requested", flat=True)
+                .first()
+            )
+            if cancel:
+                raise Cancelled
+        if self.progress:
+            self.progress(job)
+
+    def _finish(self, status: Status, **fields: Any) -> ImportJob:
+        job = self.job
+        job.status, job.phase, job.finished = status, Phase.FINISHED, timezone.now()
+        for name, value in fields.items():
+            setattr(job, name, value)
+        job.save()
+        if job.remove_file_when_done:
+            Path(job.path).unlink(missing_ok=True)
+        if status != Status.DONE:
+            record_action(
+                job.created_by,
+                "import " + status.value,
+                "360giving_import",
+                str(job.pk),
+                compact=job.compact,
+                summary=f"{job.file_name}: {job.get_status_display()}",
+            )
+        if self.progress:
+            self.progress(job)
+        return job
+
+    # The two passes -----------------------------------------------------------------------
+    def run(self) -> ImportJob:
+        job = self.job
+        if job.status != Status.QUEUED:
+            return job  # cancelled before it started, or already run
+        job.status, job.started, job.phase = Status.RUNNING, timezone.now(), Phase.CHECKING
+        job.save()
+        try:
+            grants_file = GrantsFile(Path(job.path), job.file_name)
+            invalid, repeated = self._check(grants_file)
+            job.notes = grants_file.notes
+            if job.error_count and not job.valid_only:
+                return self._finish(Status.REFUSED)
+            job.grants_to_store = job.grants_read - len(invalid)
+            if job.grants_to_store == 0:
+                job.errors.insert(0, file_problem("no grant in the file is valid").as_dict())
+                return self._finish(Status.REFUSED)
+            job.phase = Phase.STORING
+            self._report(force=True)
+            with transaction.atomic():
+                store = self._store(grants_file, invalid, repeated)
+                job.outcome = store.outcome.as_dict()
+                top = store.outcome.funders.most_common(1)
+                job.funder = (
+                    Organisation.objects.filter(compact=job.compact, ref=top[0][0]).first()
+                    if top
+                    else None
+                )
+                self._audit(store)
+                return self._finish(Status.DONE)
+        except ReadError as error:
+            job.errors = [file_problem(str(error)).as_dict()]
+            job.error_count = 1
+            return self._finish(Status.REFUSED)
+        except (Cancelled, KeyboardInterrupt):  # Ctrl-C at the terminal cancels too
+            return self._finish(Status.CANCELLED)
+        except DatabaseError as error:
+            job.errors = [file_problem(f"the database refused the grants: {error}").as_dict()]
+            return self._finish(Status.FAILED)
+        except Exception:  # a fault of ours: say so on the page, keep the detail in the log
+            logger.exception("import %s failed", job.pk)
+            job.errors = [file_problem("compactwatch failed while importing this file; the "
+                                       "fault is logged for the site administrator").as_dict()]  # fmt: skip
+            return self._finish(Status.FAILED)
+
+    def _check(self, grants_file: GrantsFile) -> tuple[set[int], set[str]]:
+        """Check every grant; returns the positions of invalid grants and repeated ids."""
+        job = self.job
+        job.errors, job.error_count = [], 0
+        invalid: set[int] = set()
+        ids = GrantIds()
+        try:
+            pending: list[tuple[str, int]] = []
+            for grant in grants_file.grants():
+                problems = check_grant(grant) + [
+                    Problem(grant.position, grant.grant_id, f"grants/{grant.position}/{path[0]}",
+                            grant.where(path), message)
+                    for path, message in _storable(grant.data)
+                ]  # fmt: skip
+                if problems:
+                    invalid.add(grant.position)
+                    self._keep(problems)
+                if grant.grant_id:
+                    pending.append((grant.grant_id, grant.position))
+                job.grants_read += 1
+                if len(pending) >= BATCH:
+                    ids.add(pending)
+                    pending = []
+                    job.bytes_read = grants_file.bytes_read
+                    self._report()
+            ids.add(pending)
+            job.bytes_read = grants_file.bytes_read
+            repeated = set()
+            for grant_id, times, first in ids.repeated():
+                repeated.add(grant_id)
+                self._keep([repeated_id_problem(grant_id, times, first)])
+        finally:
+            ids.close()
+        self._report(force=True)
+        return invalid, repeated
+
+    def _keep(self, problems: list[Problem]) -> None:
+        job = self.job
+        job.error_count += len(problems)
+        room = ERRORS_KEPT - len(job.errors)
+        if room > 0:
+            job.errors.extend(problem.as_dict() for problem in problems[:room])
+
+    def _store(self, grants_file: GrantsFile, invalid: set[int], repeated: set[str]):
+        job = self.job
+        store = GrantStore(job.compact, f"360Giving file {job.file_name}", job.created_by)
+        batch = []
+        for grant in grants_file.grants():
+            if grant.position in invalid or grant.grant_id in repeated:
+                continue
+            batch.append(grant_of(grant.data))
+            if len(batch) >= BATCH:
+                store.store(batch)
+                job.grants_stored += len(batch)
+                batch = []
+                self._report(storing=True)
+        store.store(batch)
+        job.grants_stored += len(batch)
+        return store
+
+    def _audit(self, store: GrantStore) -> None:
+        job, outcome = self.job, store.outcome
+        left_out = job.grants_read - job.grants_to_store
+        record_action(
+            job.created_by,
+            "imported",
+            "360giving_import",
+            str(job.pk),
+            compact=job.compact,
+            summary=(
+                f"{job.file_name}: {job.grants_read} grants read; {outcome.created} new, "
+                f"{outcome.changed} changed, {outcome.unchanged} unchanged; "
+                f"{outcome.individuals} to individuals (counted, not kept); "
+                f"{outcome.organisations_added} organisations added to the register"
+                + (f"; {left_out} invalid grants left out" if left_out else "")
+            ),
+        )
+
+
+def run_job(job_id: int, progress: Progress | None = None) -> ImportJob:
+    """Run the import job `job_id` (from the queue's worker or the command)."""
+    job = ImportJob.objects.select_related("compact", "created_by").get(pk=job_id)
+    return Importer(job, progress).run()

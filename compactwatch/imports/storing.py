@@ -1,0 +1,168 @@
+"""Storing a file's grants as funding agreements, a batch at a time, with their findings.
+
+Grants are matched to stored agreements by their 360Giving grant id: a grant already
+stored with the same values is left alone, one whose values differ is updated and the
+difference kept for the outcome. Only the fields a 360Giving file fills are written, so
+evidence an officer has added to an imported agreement (a rationale, monitoring) stays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from compactwatch.compacts.models import Compact
+from compactwatch.findings.services import refresh
+from compactwatch.imports.register import REF_LENGTH, RegisterIndex
+from compactwatch.records.models import FundingAgreement
+from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
+
+CHANGES_KEPT = 200
+# The agreement's fields an import writes (and compares), with how each is shown.
+WRITTEN = ("funder", "recipient", "kind", "amount", "currency", "award_date", "start", "end",
+           "programme")  # fmt: skip
+
+
+@dataclass
+class StoreOutcome:
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    individuals: int = 0
+    organisations_added: int = 0
+    derived_terms: Counter = field(default_factory=Counter)
+    funders: Counter = field(default_factory=Counter)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "individuals": self.individuals,
+            "organisations_added": self.organisations_added,
+            "derived_terms": dict(self.derived_terms),
+            "funders": [{"ref": ref, "grants": count} for ref, count in self.funders.most_common()],
+            "changes": self.changes,
+        }
+
+
+def _ref_for(grant_id: str) -> str:
+    if len(grant_id) <= REF_LENGTH:
+        return grant_id
+    digest = hashlib.sha256(grant_id.encode()).hexdigest()[:16]
+    return f"{grant_id[: REF_LENGTH - 17]}-{digest}"
+
+
+def _shown(agreement: FundingAgreement, name: str) -> str | None:
+    value = getattr(agreement, name)
+    if name in ("funder", "recipient"):
+        return value.ref if value is not None else None
+    if name == "amount" and value is not None:
+        return f"{value:.2f}"  # as stored: to the penny
+    return None if value in (None, "") else str(value)
+
+
+class GrantStore:
+    """Stores grants for one import. Call `store` with batches, inside one transaction."""
+
+    def __init__(self, compact: Compact, source: str, user: Any = None):
+        self.compact = compact
+        self.register = RegisterIndex(compact, source)
+        self.user = user if user is not None and user.is_authenticated else None
+        self.outcome = StoreOutcome()
+
+    def store(self, grants: list[Grant]) -> None:
+        organisations = [g for g in grants if g.recipient is not None]
+        self.outcome.individuals += len(grants) - len(organisations)
+        ids = [grant.grant_id for grant in organisations]
+        stored = {
+            agreement.source_grant_id: agreement
+            for agreement in FundingAgreement.objects.filter(
+                compact=self.compact, source_grant_id__in=ids
+            ).select_related("funder", "recipient")
+        }
+        new: list[FundingAgreement] = []
+        changed: list[FundingAgreement] = []
+        parties = [
+            (self.register.find_or_add(g.funder), self.register.find_or_add(g.recipient))
+            for g in organisations
+        ]
+        added = self.register.save_added()
+        self.outcome.organisations_added += len(added)
+        taken = self._refs_taken(ids, stored)
+        for grant, (funder, recipient) in zip(organisations, parties, strict=True):
+            self.outcome.funders[funder.ref] += 1
+            if grant.term.derived:
+                self.outcome.derived_terms[grant.term.derived] += 1
+            agreement = stored.get(grant.grant_id)
+            if agreement is None:
+                agreement = FundingAgreement(
+                    compact=self.compact,
+                    ref=self._new_ref(grant.grant_id, taken),
+                    source_grant_id=grant.grant_id,
+                    created_by=self.user,
+                )
+                self._fill(agreement, grant, funder, recipient)
+                new.append(agreement)
+                continue
+            before = {name: _shown(agreement, name) for name in WRITTEN}
+            self._fill(agreement, grant, funder, recipient)
+            after = {name: _shown(agreement, name) for name in WRITTEN}
+            if before == after:
+                self.outcome.unchanged += 1
+                continue
+            changed.append(agreement)
+            if len(self.outcome.changes) < CHANGES_KEPT:
+                self.outcome.changes.append(
+                    {
+                        "grant": grant.grant_id,
+                        "ref": agreement.ref,
+                        "fields": {
+                            name: [before[name], after[name]]
+                            for name in WRITTEN
+                            if before[name] != after[name]
+                        },
+                    }
+                )
+        FundingAgreement.objects.bulk_create(new, batch_size=500)
+        if changed:
+            FundingAgreement.objects.bulk_update(
+                changed, [*(f"{name}" for name in WRITTEN), "funder_name", "recipient_name"],
+                batch_size=500,
+            )  # fmt: skip
+        self.outcome.created += len(new)
+        self.outcome.changed += len(changed)
+        refresh([*added, *new, *changed])
+
+    def _fill(self, agreement: FundingAgreement, grant: Grant, funder, recipient) -> None:
+        agreement.compact = self.compact
+        agreement.funder, agreement.funder_name = funder, ""
+        agreement.recipient, agreement.recipient_name = recipient, ""
+        agreement.kind = GRANT_KIND
+        agreement.amount = grant.amount
+        agreement.currency = grant.currency or "GBP"
+        agreement.award_date = grant.award_date
+        agreement.start, agreement.end = grant.term.start, grant.term.end
+        agreement.programme = grant.programme
+
+    def _refs_taken(self, ids: list[str], stored: dict[str, FundingAgreement]) -> set[str]:
+        """Refs of other records that the new grants' refs would clash with."""
+        wanted = [_ref_for(grant_id) for grant_id in ids if grant_id not in stored]
+        if not wanted:
+            return set()
+        return set(
+            FundingAgreement.objects.filter(compact=self.compact, ref__in=wanted).values_list(
+                "ref", flat=True
+            )
+        )
+
+    @staticmethod
+    def _new_ref(grant_id: str, taken: set[str]) -> str:
+        ref = _ref_for(grant_id)
+        if ref in taken:  # another record already has this ref: keep both
+            ref = f"360g-{hashlib.sha256(grant_id.encode()).hexdigest()[:24]}"
+        taken.add(ref)
+        return ref

@@ -1,0 +1,106 @@
+"""The Compact officer's 360Giving imports: upload a funder's file, follow it, cancel it."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from compactwatch import permissions
+from compactwatch.compacts.models import Compact
+from compactwatch.imports.describe import outcome_lines
+from compactwatch.imports.models import ImportJob
+from compactwatch.imports.services import create_job, request_cancel
+from compactwatch.imports.tasks import enqueue
+from compactwatch.threesixtygiving.reading import ReadError, form_of
+from compactwatch.threesixtygiving.validating import Problem
+
+ERRORS_SHOWN = 200
+
+
+def _officer_compact(request: HttpRequest, slug: str) -> Compact:
+    compact = get_object_or_404(Compact, slug=slug)
+    if not permissions.is_officer(request.user, compact):
+        raise PermissionDenied("Only the Compact officer can import grants")
+    return compact
+
+
+def _save_upload(upload) -> Path:
+    """Keep the uploaded file where the worker can read it, under a name of our own."""
+    folder = settings.DATA_DIR / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
+
+
+@login_required
+def imports(request: HttpRequest, compact: str) -> HttpResponse:
+    the_compact = _officer_compact(request, compact)
+    context: dict = {"compact": the_compact, "valid_only": False}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        context["valid_only"] = request.POST.get("valid_only") == "yes"
+        error = "Choose a 360Giving file (JSON, CSV or XLSX)" if upload is None else ""
+        if upload is not None:
+            try:
+                form_of(upload.name)
+            except ReadError as problem:
+                error = str(problem)[:1].upper() + str(problem)[1:]
+        if error:
+            context["error"] = error
+        else:
+            job = create_job(
+                the_compact,
+                _save_upload(upload),
+                upload.name,
+                user=request.user,
+                valid_only=context["valid_only"],
+                remove_file_when_done=True,
+            )
+            enqueue(job)
+            return redirect(job.get_absolute_url())
+    context["jobs"] = ImportJob.objects.filter(compact=the_compact).select_related("funder")[:30]
+    return render(request, "web/imports/imports.html", context)
+
+
+def _job(request: HttpRequest, compact: str, pk: int) -> ImportJob:
+    the_compact = _officer_compact(request, compact)
+    return get_object_or_404(
+        ImportJob.objects.select_related("compact", "funder"), compact=the_compact, pk=pk
+    )
+
+
+@login_required
+def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
+    the_job = _job(request, compact, pk)
+    return render(request, "web/imports/job.html", {
+        "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
+        "problems": [str(Problem(**problem)) for problem in the_job.errors[:ERRORS_SHOWN]],
+        "more_problems": max(0, the_job.error_count - ERRORS_SHOWN),
+    })  # fmt: skip
+
+
+@login_required
+def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
+    """How far the import has gone, for the page's progress bar."""
+    the_job = _job(request, compact, pk)
+    return JsonResponse({
+        "finished": the_job.is_finished, "percent": the_job.percent,
+        "status": the_job.get_status_display(), "lines": outcome_lines(the_job),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
+    request_cancel(_job(request, compact, pk))
+    return redirect("web:import", compact, pk)
