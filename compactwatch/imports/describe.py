@@ -21,6 +21,8 @@ def outcome_lines(job: ImportJob) -> list[str]:
         return ["The import was cancelled. Nothing from the file has been stored."]
     if job.status in (Status.REFUSED, Status.FAILED):
         lines = ["Nothing from the file has been stored."]
+        if job.valid_only and job.grants_read and not job.grants_to_store:
+            lines.append("None of its grants is valid, so there is nothing to import.")
         if job.grants_read and job.error_count:
             lines.append(
                 f"{_count(job.grants_read, 'grant')} read; "

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 
 from compactwatch.audit.services import record_action
@@ -103,9 +103,11 @@ class Importer:
         self.job = job
         self.progress = progress
         self.last_report = 0.0
-        # Progress is written through a second connection, so the page sees it while the
-        # grants are being stored; SQLite allows one writer, so there it waits for the end.
+        # Progress goes through a second connection, so the page sees it (and the worker
+        # hears a request to cancel) while the grants are stored in one transaction. SQLite
+        # has one writer at a time: there progress is reported only while the file is checked.
         self.live_while_storing = connections[JOBS].vendor != "sqlite"
+        self.progress_db = JOBS if self.live_while_storing else DEFAULT_DB_ALIAS
 
     # Progress and cancellation ------------------------------------------------------------
     def _report(self, force: bool = False, storing: bool = False) -> None:
@@ -115,7 +117,7 @@ class Importer:
         self.last_report = now
         job = self.job
         if not storing or self.live_while_storing:
-            ImportJob.objects.using(JOBS).filter(pk=job.pk).update(
+            ImportJob.objects.using(self.progress_db).filter(pk=job.pk).update(
                 phase=job.phase,
                 bytes_read=job.bytes_read,
                 grants_read=job.grants_read,
@@ -124,7 +126,7 @@ class Importer:
                 error_count=job.error_count,
             )
             cancel = (
-                ImportJob.objects.using(JOBS)
+                ImportJob.objects.using(self.progress_db)
                 .filter(pk=job.pk)
                 .values_list("cancel_requested", flat=True)
                 .first()
