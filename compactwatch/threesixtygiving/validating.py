@@ -50,16 +50,22 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def grant(self) -> str:
+        """The grant in words: its id, or its place in the file when it has none."""
+        if self.grant_id:
+            return f"grant {self.grant_id}"
+        return f"grant no. {self.position + 1} in the file (it has no id)"
+
+    @property
+    def place(self) -> str:
+        """Where in the file: sheet, row and column for spreadsheets, else the field path."""
+        return self.where or self.path
+
     def __str__(self) -> str:
         if self.position < 0:
             return self.message
-        place = self.where or self.path
-        grant = (
-            f"grant {self.grant_id}"
-            if self.grant_id
-            else f"grant no. {self.position + 1} in the file (it has no id)"
-        )
-        return f"{grant}, {place}: {self.message}"
+        return f"{self.grant}, {self.place}: {self.message}"
 
 
 def file_problem(message: str) -> Problem:

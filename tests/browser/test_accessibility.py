@@ -41,3 +41,27 @@ def test_signed_in_pages(page, officer):
         response = page.goto(path)
         assert response.status == 200, path
         assert_no_axe_violations(page)
+
+
+def test_import_pages(page, officer):
+    from pathlib import Path
+
+    from compactwatch.imports.services import create_job, run_job
+
+    compact = officer.compacts_run.get()
+    data = Path(__file__).parents[1] / "data" / "360giving"
+    done = run_job(create_job(compact, data / "funders" / "trafford-council_2021-04.xlsx",
+                              "trafford-council_2021-04.xlsx").pk)  # fmt: skip
+    refused = run_job(create_job(compact, data / "fixtures" / "badfile_all_validation_errors.xlsx",
+                                 "badfile_all_validation_errors.xlsx").pk)  # fmt: skip
+    waiting = create_job(compact, data / "fixtures" / "bom.csv", "bom.csv")
+    sign_in(page, "officer", PASSWORD)
+    for path in (f"{C}/manage/imports/", done.get_absolute_url(), refused.get_absolute_url(),
+                 waiting.get_absolute_url(), done.funder.get_absolute_url()):  # fmt: skip
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+    page.goto(f"{C}/manage/imports/")
+    page.click("text=Check and import")  # no file chosen: the error is shown and linked
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)

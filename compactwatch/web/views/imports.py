@@ -84,7 +84,7 @@ def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
     the_job = _job(request, compact, pk)
     return render(request, "web/imports/job.html", {
         "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
-        "problems": [str(Problem(**problem)) for problem in the_job.errors[:ERRORS_SHOWN]],
+        "problems": [Problem(**problem) for problem in the_job.errors[:ERRORS_SHOWN]],
         "more_problems": max(0, the_job.error_count - ERRORS_SHOWN),
     })  # fmt: skip
 
