@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from compactwatch.compact.compact import CompactEditions
 from compactwatch.compact.engine import check_record
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
@@ -15,6 +17,7 @@ from compactwatch.findings.models import Finding
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange, Record
 
+LINKED = (Consultation, FundingAgreement, FundingChange, Organisation)  # as in COLUMNS
 RECORD_LINK = {
     Consultation: "consultation",
     FundingAgreement: "agreement",
@@ -29,53 +32,86 @@ SECTION = {
 }
 
 
-def _findings_for(item: Record | Organisation, compact: Compact, as_of: date) -> list[Finding]:
-    model = type(item)
-    record = item.as_record()
-    if model is Organisation:
-        body, key_date = item, None
-    else:
-        body, key_date = item.body(), item.key_date()
-    year = key_date.year if key_date else None
-    link = {RECORD_LINK[model]: item}
-    return [
-        Finding(
-            compact=compact,
-            record_type=finding.record_type,
-            record_ref=finding.record,
-            body=body,
-            edition=finding.commitment.split("/", 1)[0],
-            commitment=finding.commitment,
-            status=finding.status.value,
-            strength=finding.strength,
-            message=finding.message,
-            year=year,
-            computed_on=as_of,
-            **link,
-        )
-        for finding in check_record(SECTION[model], record, editions_of(compact), as_of)
-    ]
+# The columns a finding is stored in, in the order `_rows` gives them.
+COLUMNS = ("compact_id", "record_type", "record_ref", "consultation_id", "agreement_id",
+           "change_id", "organisation_id", "body_id", "edition", "commitment", "status",
+           "strength", "message", "year", "computed_on")  # fmt: skip
 
 
-def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -> int:
-    """Recompute and store the findings of these records; returns how many were stored."""
+class Checked(NamedTuple):
+    """A stored record to check: which it is, and what the core reads of it."""
+
+    model: type
+    pk: int
+    compact_id: int
+    record: dict[str, Any]  # in the records format
+    body_id: int | None  # the organisation whose undertaking it shows kept, or not
+    key_date: date | None
+
+
+def checked(item: Record | Organisation) -> Checked:
+    if isinstance(item, Organisation):
+        return Checked(Organisation, item.pk, item.compact_id, item.as_record(), item.pk, None)
+    body = item.body()
+    return Checked(type(item), item.pk, item.compact_id, item.as_record(),
+                   body.pk if body else None, item.key_date())  # fmt: skip
+
+
+def _rows(
+    item: Checked, editions: CompactEditions, as_of: date, stored_day: Any
+) -> Iterator[tuple]:
+    """The findings of one record, as rows of COLUMNS (`stored_day` is `as_of` as the
+    database takes it)."""
+    year = item.key_date.year if item.key_date else None
+    links = tuple(item.pk if item.model is linked else None for linked in LINKED)
+    for finding in check_record(SECTION[item.model], item.record, editions, as_of):
+        yield (item.compact_id, finding.record_type, finding.record, *links, item.body_id,
+               finding.commitment.split("/", 1)[0], finding.commitment, finding.status.value,
+               finding.strength, finding.message, year, stored_day)  # fmt: skip
+
+
+def store_findings(
+    items: Iterable[Checked], as_of: date | None = None, *, replace: bool = True
+) -> int:
+    """Check records and store their findings (replacing any they had, unless they are
+    new); returns how many findings were stored."""
     as_of = as_of or timezone.localdate()
-    items = list(items)
-    if not items:
-        return 0
-    new: list[Finding] = []
+    editions: dict[int, CompactEditions] = {}  # looked up once per Compact, not per record
+    day = connection.ops.adapt_datefield_value(as_of)
+    rows: list[tuple] = []
+    by_model: dict[type, list[int]] = {}
+    for item in items:
+        by_model.setdefault(item.model, []).append(item.pk)
+        if item.compact_id not in editions:
+            editions[item.compact_id] = editions_of(Compact.objects.get(pk=item.compact_id))
+        rows.extend(_rows(item, editions[item.compact_id], as_of, day))
     with transaction.atomic():
-        by_model: dict[type, list[int]] = {}
-        for item in items:
-            by_model.setdefault(type(item), []).append(item.pk)
-            new.extend(_findings_for(item, item.compact, as_of))
-        for model, pks in by_model.items():
+        for model, pks in by_model.items() if replace else ():
             for start in range(0, len(pks), 500):
                 Finding.objects.filter(
                     **{f"{RECORD_LINK[model]}__in": pks[start : start + 500]}
                 ).delete()
-        Finding.objects.bulk_create(new, batch_size=1000)
-    return len(new)
+        insert_rows(Finding, COLUMNS, rows)
+    return len(rows)
+
+
+def insert_rows(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows with plain executemany: the ORM's bulk_create spends most of its
+    time preparing each value in Python, which tells on imports of a million grants."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", rows
+        )
+
+
+def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -> int:
+    """Recompute and store the findings of these records; returns how many were stored."""
+    return store_findings([checked(item) for item in items], as_of)
 
 
 def refresh_compact(compact: Compact, as_of: date | None = None) -> int:

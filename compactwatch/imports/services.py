@@ -166,7 +166,9 @@ class Importer:
         job.save()
         try:
             grants_file = GrantsFile(Path(job.path), job.file_name)
+            clock = time.monotonic()
             invalid, repeated = self._check(grants_file)
+            checked = time.monotonic()
             job.notes = grants_file.notes
             if job.error_count and not job.valid_only:
                 return self._finish(Status.REFUSED)
@@ -179,6 +181,10 @@ class Importer:
             with transaction.atomic():
                 store = self._store(grants_file, invalid, repeated)
                 job.outcome = store.outcome.as_dict()
+                job.outcome["seconds"] = {
+                    "check": round(checked - clock, 2),
+                    "store": round(time.monotonic() - checked, 2),
+                }
                 top = store.outcome.funders.most_common(1)
                 job.funder = (
                     Organisation.objects.filter(compact=job.compact, ref=top[0][0]).first()

@@ -11,15 +11,28 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
+from django.utils import timezone
+
 from compactwatch.compacts.models import Compact
-from compactwatch.findings.services import refresh
+from compactwatch.findings.services import Checked, insert_rows, refresh, store_findings
 from compactwatch.imports.register import REF_LENGTH, RegisterIndex
-from compactwatch.records.models import FundingAgreement
+from compactwatch.organisations.models import Organisation
+from compactwatch.records.models import FundingAgreement, agreement_record
 from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
 
 CHANGES_KEPT = 200
+PENNY = Decimal("0.01")
+# The columns of a new agreement, in the order `GrantStore._insert` gives them.
+AGREEMENT_COLUMNS = ("compact_id", "ref", "created", "updated", "created_by_id", "funder_id",
+                     "funder_name", "recipient_id", "recipient_name", "kind", "amount",
+                     "currency", "award_date", "start", "end", "decision_rationale",
+                     "decision_rationale_none", "single_year_rationale", "monitoring_agreed",
+                     "monitoring_not_agreed", "programme", "source_grant_id")  # fmt: skip
 # The agreement's fields an import writes (and compares), with how each is shown.
 WRITTEN = ("funder", "recipient", "kind", "amount", "currency", "award_date", "start", "end",
            "programme")  # fmt: skip
@@ -49,6 +62,11 @@ class StoreOutcome:
         }
 
 
+def _pennies(amount: Decimal | None) -> Decimal | None:
+    """An amount as stored: to the penny."""
+    return None if amount is None else amount.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
 def _ref_for(grant_id: str) -> str:
     if len(grant_id) <= REF_LENGTH:
         return grant_id
@@ -61,7 +79,7 @@ def _shown(agreement: FundingAgreement, name: str) -> str | None:
     if name in ("funder", "recipient"):
         return value.ref if value is not None else None
     if name == "amount" and value is not None:
-        return f"{value:.2f}"  # as stored: to the penny
+        return str(_pennies(value))
     return None if value in (None, "") else str(value)
 
 
@@ -84,7 +102,7 @@ class GrantStore:
                 compact=self.compact, source_grant_id__in=ids
             ).select_related("funder", "recipient")
         }
-        new: list[FundingAgreement] = []
+        new: list[tuple[Grant, Organisation, Organisation, str]] = []
         changed: list[FundingAgreement] = []
         parties = [
             (self.register.find_or_add(g.funder), self.register.find_or_add(g.recipient))
@@ -99,14 +117,7 @@ class GrantStore:
                 self.outcome.derived_terms[grant.term.derived] += 1
             agreement = stored.get(grant.grant_id)
             if agreement is None:
-                agreement = FundingAgreement(
-                    compact=self.compact,
-                    ref=self._new_ref(grant.grant_id, taken),
-                    source_grant_id=grant.grant_id,
-                    created_by=self.user,
-                )
-                self._fill(agreement, grant, funder, recipient)
-                new.append(agreement)
+                new.append((grant, funder, recipient, self._new_ref(grant.grant_id, taken)))
                 continue
             before = {name: _shown(agreement, name) for name in WRITTEN}
             self._fill(agreement, grant, funder, recipient)
@@ -127,7 +138,7 @@ class GrantStore:
                         },
                     }
                 )
-        FundingAgreement.objects.bulk_create(new, batch_size=500)
+        self._insert(new)
         if changed:
             FundingAgreement.objects.bulk_update(
                 changed, [*(f"{name}" for name in WRITTEN), "funder_name", "recipient_name"],
@@ -135,14 +146,64 @@ class GrantStore:
             )  # fmt: skip
         self.outcome.created += len(new)
         self.outcome.changed += len(changed)
-        refresh([*added, *new, *changed])
+        refresh([*added, *changed])
+
+    def _insert(self, new: list[tuple[Grant, Organisation, Organisation, str]]) -> None:
+        """Insert new agreements as plain rows, then store their findings: at a million
+        grants, making a model instance of each would take most of the time."""
+        if not new:
+            return
+        ops = connection.ops
+        now = ops.adapt_datetimefield_value(timezone.now())
+        user = self.user.pk if self.user else None
+
+        def day(value: date | None) -> Any:
+            return ops.adapt_datefield_value(value)
+
+        rows = [
+            (self.compact.pk, ref, now, now, user, funder.pk, "", recipient.pk, "", GRANT_KIND,
+             _pennies(grant.amount), grant.currency or "GBP", day(grant.award_date),
+             day(grant.term.start), day(grant.term.end), "", False, "", None, False,
+             grant.programme, grant.grant_id)
+            for grant, funder, recipient, ref in new
+        ]  # fmt: skip
+        insert_rows(FundingAgreement, AGREEMENT_COLUMNS, rows)
+        ids = dict(
+            FundingAgreement.objects.filter(
+                compact=self.compact, ref__in=[ref for *_, ref in new]
+            ).values_list("ref", "pk")
+        )
+        store_findings(
+            (
+                Checked(
+                    FundingAgreement,
+                    ids[ref],
+                    self.compact.pk,
+                    agreement_record(
+                        ref=ref,
+                        funder=funder.ref,
+                        recipient=recipient.ref,
+                        kind=GRANT_KIND,
+                        amount=_pennies(grant.amount),
+                        currency=grant.currency or "GBP",
+                        award_date=grant.award_date,
+                        start=grant.term.start,
+                        end=grant.term.end,
+                    ),
+                    funder.pk,
+                    grant.award_date,
+                )
+                for grant, funder, recipient, ref in new
+            ),
+            replace=False,
+        )
 
     def _fill(self, agreement: FundingAgreement, grant: Grant, funder, recipient) -> None:
         agreement.compact = self.compact
         agreement.funder, agreement.funder_name = funder, ""
         agreement.recipient, agreement.recipient_name = recipient, ""
         agreement.kind = GRANT_KIND
-        agreement.amount = grant.amount
+        agreement.amount = _pennies(grant.amount)
         agreement.currency = grant.currency or "GBP"
         agreement.award_date = grant.award_date
         agreement.start, agreement.end = grant.term.start, grant.term.end

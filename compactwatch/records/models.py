@@ -121,6 +121,30 @@ class Consultation(Record):
         }
 
 
+def agreement_record(
+    *,
+    ref: str,
+    funder: str | None,
+    recipient: str | None,
+    kind: str | None,
+    amount: Any,
+    currency: str | None,
+    award_date: date | None,
+    start: date | None,
+    end: date | None,
+    decision_rationale: Any = None,
+    single_year_rationale: str | None = None,
+    monitoring_agreed: Any = None,
+) -> dict[str, Any]:
+    """A funding agreement in the records format, as the core's checks read it."""
+    return {
+        "id": ref, "funder": funder, "recipient": recipient, "kind": kind, "amount": amount,
+        "currency": currency, "award_date": award_date, "start": start, "end": end,
+        "decision_rationale": decision_rationale, "single_year_rationale": single_year_rationale,
+        "monitoring_agreed": monitoring_agreed,
+    }  # fmt: skip
+
+
 class FundingAgreement(Record):
     funder = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="funding_given"
@@ -175,20 +199,20 @@ class FundingAgreement(Record):
         return [org for org in (self.funder, self.recipient) if org]
 
     def as_record(self) -> dict[str, Any]:
-        return {
-            "id": self.ref,
-            "funder": _org_value(self.funder, self.funder_name),
-            "recipient": _org_value(self.recipient, self.recipient_name),
-            "kind": self.kind or None,
-            "amount": self.amount,
-            "currency": self.currency or None,
-            "award_date": self.award_date,
-            "start": self.start,
-            "end": self.end,
-            "decision_rationale": evidence(self.decision_rationale, self.decision_rationale_none),
-            "single_year_rationale": self.single_year_rationale or None,
-            "monitoring_agreed": evidence(self.monitoring_agreed, self.monitoring_not_agreed),
-        }
+        return agreement_record(
+            ref=self.ref,
+            funder=_org_value(self.funder, self.funder_name),
+            recipient=_org_value(self.recipient, self.recipient_name),
+            kind=self.kind or None,
+            amount=self.amount,
+            currency=self.currency or None,
+            award_date=self.award_date,
+            start=self.start,
+            end=self.end,
+            decision_rationale=evidence(self.decision_rationale, self.decision_rationale_none),
+            single_year_rationale=self.single_year_rationale or None,
+            monitoring_agreed=evidence(self.monitoring_agreed, self.monitoring_not_agreed),
+        )
 
 
 class ChangeKind(models.TextChoices):

@@ -78,3 +78,33 @@ def test_upload_with_one_bad_record_shows_the_error_and_stores_nothing(page, off
     assert "consultation 'up-2', field 'opens': '2017-02-30' is not a date" in page.content()
     assert_no_axe_violations(page)
     assert not Consultation.objects.filter(ref__in=["up-1", "up-2"]).exists()
+
+
+def test_import_a_funders_grants_and_follow_it_to_the_funders_standing(
+    page, officer, settings, tmp_path
+):
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    trafford = (Path(__file__).parents[1] / "data" / "360giving" / "funders"
+                / "trafford-council_voluntary_sector_grants_2013-2024.csv")  # fmt: skip
+    sign_in(page, "officer", PASSWORD)
+    page.goto("/compacts/cambridgeshire/")
+    page.click("text=Import a funder's grants")
+    page.set_input_files("#file", str(trafford))
+    page.click("button:has-text('Check and import')")
+    page.wait_for_load_state()
+    # Queued: the page shows its progress and offers to cancel, then follows the job.
+    assert page.locator("progress").is_visible()
+    assert page.locator("button:has-text('Cancel the import')").is_visible()
+    assert_no_axe_violations(page)
+    call_command("db_worker", batch=True, verbosity=0)  # the worker takes the queued job
+    page.wait_for_selector("text=Grants imported", timeout=10_000)  # the page reloads itself
+    assert "555 grants read: 555 new, 0 changed, 0 unchanged." in page.content()
+    page.click("text=See how Trafford Metropolitan Borough Council")
+    page.wait_for_load_state()
+    assert page.locator("h2:has-text('Grants imported from 360Giving')").is_visible()
+    assert "What the grants data cannot show" in page.content()
+    assert_no_axe_violations(page)

@@ -6,8 +6,10 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -102,5 +104,13 @@ def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
-    request_cancel(_job(request, compact, pk))
+    the_job = _job(request, compact, pk)
+    try:
+        request_cancel(the_job)
+    except OperationalError:  # SQLite, while the grants are written: one writer at a time
+        messages.warning(
+            request,
+            "The import is storing its grants and can no longer be cancelled; it will finish "
+            "shortly. Nothing is half stored either way.",
+        )
     return redirect("web:import", compact, pk)

@@ -68,6 +68,10 @@ def record_detail(request: HttpRequest, compact: str, record_type: str, ref: str
     fields = [
         (key.replace("_", " ").capitalize(), value) for key, value in record.as_record().items()
     ]
+    if getattr(record, "programme", ""):
+        fields.append(("Programme", record.programme))
+    if getattr(record, "source_grant_id", ""):
+        fields.append(("Imported from 360Giving, grant id", record.source_grant_id))
     return render(request, "web/records/detail.html", {
         "compact": the_compact, "record": record, "label": TYPE_LABELS[record_type],
         "record_type": record_type, "fields": fields, "findings": findings,
