@@ -20,6 +20,16 @@ def _plain_static(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _close_the_jobs_connection():
+    # Imports report progress through a second connection; close it so that PostgreSQL
+    # can drop the test database at the end.
+    yield
+    from django.db import connections
+
+    connections["jobs"].close()
+
+
 @pytest.fixture
 def compact(db):
     return install_shipped_compact()

@@ -6,6 +6,8 @@ number, then its name; one not found is added to the register, marked as importe
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.utils.text import slugify
 
 from compactwatch.compacts.models import Compact
@@ -15,6 +17,23 @@ from compactwatch.threesixtygiving.mapping import OrganisationId
 REF_LENGTH = 100
 
 
+class Entry(NamedTuple):
+    """An organisation of the register as an import needs it: a few bytes, not a model
+    instance, so that a register of many thousands stays small in memory."""
+
+    pk: int
+    ref: str
+
+
+def _keys(org_id: str, charity: str, company: str, name: str) -> tuple[str, ...]:
+    return (org_id.upper(), charity.upper(), company.upper(), name.casefold())
+
+
+def _identity(organisation: Organisation) -> tuple[str, ...]:
+    return _keys(organisation.org_id, organisation.charity_number,
+                 organisation.company_number, organisation.name)  # fmt: skip
+
+
 class RegisterIndex:
     """The register of one Compact, held in memory for the length of an import."""
 
@@ -22,38 +41,29 @@ class RegisterIndex:
         self.compact = compact
         self.source = source
         self.refs: set[str] = set()
-        self.by_org_id: dict[str, Organisation] = {}
-        self.by_charity: dict[str, Organisation] = {}
-        self.by_company: dict[str, Organisation] = {}
-        self.by_name: dict[str, Organisation] = {}
+        # By org-id, charity number, company number and name, in the order they are tried.
+        self.tables: tuple[dict[str, Entry | Organisation], ...] = ({}, {}, {}, {})
         self.added: list[Organisation] = []
-        for organisation in Organisation.objects.filter(compact=compact):
-            self._index(organisation)
+        fields = ("pk", "ref", "org_id", "charity_number", "company_number", "name")
+        for pk, ref, *identity in Organisation.objects.filter(compact=compact).values_list(*fields):
+            self._index(Entry(pk, ref), _keys(*identity))
 
-    def _index(self, organisation: Organisation) -> None:
-        self.refs.add(organisation.ref)
-        for table, key in (
-            (self.by_org_id, organisation.org_id.upper()),
-            (self.by_charity, organisation.charity_number.upper()),
-            (self.by_company, organisation.company_number.upper()),
-            (self.by_name, organisation.name.casefold()),
-        ):
+    def _index(self, entry: Entry | Organisation, keys: tuple[str, ...]) -> None:
+        self.refs.add(entry.ref)
+        for table, key in zip(self.tables, keys, strict=True):
             if key:
-                table.setdefault(key, organisation)
+                table.setdefault(key, entry)
 
-    def find(self, who: OrganisationId) -> Organisation | None:
-        for table, key in (
-            (self.by_org_id, who.org_id.upper()),
-            (self.by_charity, who.charity_number.upper()),
-            (self.by_company, who.company_number.upper()),
-            (self.by_name, who.name.casefold()),
-        ):
+    def find(self, who: OrganisationId) -> Entry | Organisation | None:
+        keys = _keys(who.org_id, who.charity_number, who.company_number, who.name)
+        for table, key in zip(self.tables, keys, strict=True):
             if key and key in table:
                 return table[key]
         return None
 
-    def find_or_add(self, who: OrganisationId) -> Organisation:
-        """The organisation in the register; a new one (not yet saved) if it is not there."""
+    def find_or_add(self, who: OrganisationId) -> Entry | Organisation:
+        """The organisation in the register; a new one (saved by `save_added`) if it is not
+        there. Either has the `pk` (once saved) and `ref` the import needs."""
         found = self.find(who)
         if found is not None:
             return found
@@ -68,7 +78,7 @@ class RegisterIndex:
             imported=True,
             source=self.source[:300],
         )
-        self._index(organisation)
+        self._index(organisation, _identity(organisation))
         self.added.append(organisation)
         return organisation
 
@@ -81,8 +91,14 @@ class RegisterIndex:
         return ref
 
     def save_added(self) -> list[Organisation]:
-        """Store the organisations added since the last call; returns them."""
+        """Store the organisations added since the last call and keep only their entries;
+        returns them."""
         added, self.added = self.added, []
-        if added:
-            Organisation.objects.bulk_create(added, batch_size=500)
+        if not added:
+            return added
+        Organisation.objects.bulk_create(added, batch_size=500)
+        for organisation in added:
+            for table, key in zip(self.tables, _identity(organisation), strict=True):
+                if key and table.get(key) is organisation:
+                    table[key] = Entry(organisation.pk, organisation.ref)
         return added

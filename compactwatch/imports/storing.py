@@ -20,11 +20,12 @@ from django.utils import timezone
 
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.services import Checked, insert_rows, refresh, store_findings
-from compactwatch.imports.register import REF_LENGTH, RegisterIndex
+from compactwatch.imports.register import REF_LENGTH, Entry, RegisterIndex
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement, agreement_record
 from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
 
+Party = Entry | Organisation  # a funder or recipient: found in the register, or just added
 CHANGES_KEPT = 200
 PENNY = Decimal("0.01")
 # The columns of a new agreement, in the order `GrantStore._insert` gives them.
@@ -74,13 +75,25 @@ def _ref_for(grant_id: str) -> str:
     return f"{grant_id[: REF_LENGTH - 17]}-{digest}"
 
 
-def _shown(agreement: FundingAgreement, name: str) -> str | None:
-    value = getattr(agreement, name)
-    if name in ("funder", "recipient"):
-        return value.ref if value is not None else None
-    if name == "amount" and value is not None:
-        return str(_pennies(value))
-    return None if value in (None, "") else str(value)
+def _shown(*values: Any) -> dict[str, str | None]:
+    """The WRITTEN fields' values as text, to compare and to show what changed."""
+    return {
+        name: None if value in (None, "") else str(value)
+        for name, value in zip(WRITTEN, values, strict=True)
+    }
+
+
+def _as_stored(agreement: FundingAgreement) -> dict[str, str | None]:
+    a = agreement
+    return _shown(a.funder.ref if a.funder else None, a.recipient.ref if a.recipient else None,
+                  a.kind, _pennies(a.amount), a.currency, a.award_date, a.start, a.end,
+                  a.programme)  # fmt: skip
+
+
+def _as_imported(grant: Grant, funder: Party, recipient: Party) -> dict[str, str | None]:
+    return _shown(funder.ref, recipient.ref, GRANT_KIND, _pennies(grant.amount),
+                  grant.currency or "GBP", grant.award_date, grant.term.start, grant.term.end,
+                  grant.programme)  # fmt: skip
 
 
 class GrantStore:
@@ -102,7 +115,7 @@ class GrantStore:
                 compact=self.compact, source_grant_id__in=ids
             ).select_related("funder", "recipient")
         }
-        new: list[tuple[Grant, Organisation, Organisation, str]] = []
+        new: list[tuple[Grant, Party, Party, str]] = []
         changed: list[FundingAgreement] = []
         parties = [
             (self.register.find_or_add(g.funder), self.register.find_or_add(g.recipient))
@@ -119,12 +132,11 @@ class GrantStore:
             if agreement is None:
                 new.append((grant, funder, recipient, self._new_ref(grant.grant_id, taken)))
                 continue
-            before = {name: _shown(agreement, name) for name in WRITTEN}
-            self._fill(agreement, grant, funder, recipient)
-            after = {name: _shown(agreement, name) for name in WRITTEN}
+            before, after = _as_stored(agreement), _as_imported(grant, funder, recipient)
             if before == after:
                 self.outcome.unchanged += 1
                 continue
+            self._fill(agreement, grant, funder, recipient)
             changed.append(agreement)
             if len(self.outcome.changes) < CHANGES_KEPT:
                 self.outcome.changes.append(
@@ -148,7 +160,7 @@ class GrantStore:
         self.outcome.changed += len(changed)
         refresh([*added, *changed])
 
-    def _insert(self, new: list[tuple[Grant, Organisation, Organisation, str]]) -> None:
+    def _insert(self, new: list[tuple[Grant, Party, Party, str]]) -> None:
         """Insert new agreements as plain rows, then store their findings: at a million
         grants, making a model instance of each would take most of the time."""
         if not new:
@@ -198,10 +210,11 @@ class GrantStore:
             replace=False,
         )
 
-    def _fill(self, agreement: FundingAgreement, grant: Grant, funder, recipient) -> None:
-        agreement.compact = self.compact
-        agreement.funder, agreement.funder_name = funder, ""
-        agreement.recipient, agreement.recipient_name = recipient, ""
+    def _fill(
+        self, agreement: FundingAgreement, grant: Grant, funder: Party, recipient: Party
+    ) -> None:
+        agreement.funder_id, agreement.funder_name = funder.pk, ""
+        agreement.recipient_id, agreement.recipient_name = recipient.pk, ""
         agreement.kind = GRANT_KIND
         agreement.amount = _pennies(grant.amount)
         agreement.currency = grant.currency or "GBP"
