@@ -294,15 +294,9 @@ class GrantIds:
             ids,
         )
 
-    def repeated(self, limit: int | None = None) -> list[tuple[str, int, int]]:
-        """(id, times used, position first used) for ids used more than once."""
-        query = "SELECT id, n, first FROM seen WHERE n > 1 ORDER BY first"
-        if limit is not None:
-            query += f" LIMIT {int(limit)}"
-        return list(self.db.execute(query))
-
-    def repeated_count(self) -> int:
-        return self.db.execute("SELECT count(*) FROM seen WHERE n > 1").fetchone()[0]
+    def repeated(self) -> Iterator[tuple[str, int, int]]:
+        """(id, times used, position first used) for ids used more than once, as a stream."""
+        yield from self.db.execute("SELECT id, n, first FROM seen WHERE n > 1 ORDER BY first")
 
     def close(self) -> None:
         self.db.close()

@@ -353,3 +353,17 @@ def test_the_command_imports_with_exit_codes(compact, tmp_path, capsys):
     assert "Nothing from the file has been stored." in captured.out
     assert "grants/0/amountAwarded: amountAwarded is not a number" in captured.err
     assert main(["import", "360giving", str(copy), "--compact", "nowhere"]) == 2
+
+
+def test_a_real_file_with_day_month_year_dates_is_refused_cell_by_cell(compact):
+    # Trafford's 2020 CSV wrote its dates DD/MM/YYYY: four dates a grant, 122 grants.
+    job = import_file(
+        compact, DATA / "funders" / "trafford-council_2020-05_ddmmyyyy_planned-start-end.csv"
+    )
+    assert job.status == Status.REFUSED
+    assert (job.grants_read, job.error_count) == (122, 4 * 122)
+    first = job.errors[0]
+    assert first["where"].startswith(
+        "sheet trafford-council_2020-05_ddmmyyyy_planned-start-end, row 2, column"
+    )
+    assert "Date is not in the correct format" in first["message"]
