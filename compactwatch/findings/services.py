@@ -96,17 +96,21 @@ def store_findings(
 
 
 def insert_rows(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows with plain executemany: the ORM's bulk_create spends most of its
-    time preparing each value in Python, which tells on imports of a million grants."""
+    """Insert many rows at once: PostgreSQL's COPY, or plain executemany. The ORM's
+    bulk_create spends most of its time preparing each value in Python, which tells on
+    imports of a million grants."""
     if not rows:
         return
     quote = connection.ops.quote_name
-    names = ", ".join(quote(column) for column in columns)
-    marks = ", ".join(["%s"] * len(columns))
+    table, names = quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", rows
-        )
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -> int:
