@@ -11,7 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compactwatch.compact.dates import term_is_at_least
-from compactwatch.threesixtygiving.mapping import day_of, grant_of, identify, planned_term
+from compactwatch.threesixtygiving.mapping import (
+    DURATION,
+    DURATION_FROM_AWARD,
+    day_of,
+    grant_of,
+    identify,
+    planned_term,
+)
 from compactwatch.threesixtygiving.reading import GrantsFile, ReadError
 from compactwatch.threesixtygiving.validating import check_grant
 
@@ -145,7 +152,7 @@ def test_term_from_start_and_end_is_taken_as_given():
 def test_three_months_from_31_january_ends_on_29_april():
     # The corresponding date three months on is 30 April; the term is the day before.
     term = planned_term([{"startDate": "2021-01-31", "duration": 3}], None)
-    assert (term.start, term.end) == (date(2021, 1, 31), date(2021, 4, 29))
+    assert (term.start, term.end, term.derived) == (date(2021, 1, 31), date(2021, 4, 29), DURATION)
 
 
 def test_twelve_months_from_an_end_date():
@@ -156,7 +163,7 @@ def test_twelve_months_from_an_end_date():
 def test_a_duration_alone_is_counted_from_the_award_date():
     term = planned_term([{"duration": 12}], date(2024, 6, 19))
     assert (term.start, term.end) == (date(2024, 6, 19), date(2025, 6, 18))
-    assert term.derived == "from the duration, counted from the award date"
+    assert term.derived == DURATION_FROM_AWARD
 
 
 def test_no_planned_dates_leaves_the_term_unknown():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 from compactwatch.imports.models import ImportJob, Status
+from compactwatch.threesixtygiving.mapping import DURATION, DURATION_FROM_AWARD
 
 
 def _count(number: int, one: str, many: str | None = None) -> str:
@@ -51,6 +52,15 @@ def outcome_lines(job: ImportJob) -> list[str]:
             f"{_count(outcome['organisations_added'], 'organisation')} added to the register, "
             "marked as imported."
         )
-    for how, count in outcome["derived_terms"].items():
-        lines.append(f"{_count(count, 'grant')} gave no start or end date: the term is {how}.")
+    terms = outcome["derived_terms"]
+    if terms.get(DURATION):
+        lines.append(
+            f"{_count(terms[DURATION], 'grant')} gave one end of the term and its length in "
+            "months: the other end is worked out from the length."
+        )
+    if terms.get(DURATION_FROM_AWARD):
+        lines.append(
+            f"{_count(terms[DURATION_FROM_AWARD], 'grant')} gave only the term's length in "
+            "months: the term is counted from the award date."
+        )
     return lines

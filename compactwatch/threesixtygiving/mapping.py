@@ -40,10 +40,14 @@ class OrganisationId(NamedTuple):
     sector: str  # "public", "voluntary" or "" when the identifier does not say
 
 
+DURATION = "duration"  # one end given, the other found from the duration
+DURATION_FROM_AWARD = "duration_from_award"  # only a duration, counted from the award date
+
+
 class Term(NamedTuple):
     start: date | None
     end: date | None
-    # How the term was found, for the officer: "" when the file gives start and end.
+    # How the term was found: "" as given, DURATION or DURATION_FROM_AWARD.
     derived: str
 
 
@@ -118,14 +122,14 @@ def planned_term(planned: Any, award_date: date | None) -> Term:
     if months is None:
         return Term(start, end, "")
     if start:
-        return Term(start, add_months(start, months) - timedelta(days=1), "from the duration")
+        return Term(start, add_months(start, months) - timedelta(days=1), DURATION)
     if end:
-        return Term(add_months(end + timedelta(days=1), -months), end, "from the duration")
+        return Term(add_months(end + timedelta(days=1), -months), end, DURATION)
     if award_date:
         return Term(
             award_date,
             add_months(award_date, months) - timedelta(days=1),
-            "from the duration, counted from the award date",
+            DURATION_FROM_AWARD,
         )
     return Term(None, None, "")
 
