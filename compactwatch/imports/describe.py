@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-from compactwatch.imports.models import ImportJob, Status
+from compactwatch.imports.models import ImportJob, Phase, Status
 from compactwatch.threesixtygiving.mapping import DURATION, DURATION_FROM_AWARD
 
 
@@ -17,6 +17,12 @@ def outcome_lines(job: ImportJob) -> list[str]:
     if job.status == Status.QUEUED:
         return ["The import is waiting to start."]
     if job.status == Status.RUNNING:
+        if job.phase == Phase.STORING and not job.grants_stored:
+            # SQLite reports nothing while the grants are written in one transaction.
+            return [
+                f"Storing {_count(job.grants_to_store, 'grant')}: the outcome will show here "
+                "when they are all stored."
+            ]
         return [f"{job.get_phase_display()}: {job.percent}% done."]
     if job.status == Status.CANCELLED:
         return ["The import was cancelled. Nothing from the file has been stored."]

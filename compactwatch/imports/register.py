@@ -23,10 +23,16 @@ class Entry(NamedTuple):
 
     pk: int
     ref: str
+    org_id: str
 
 
 def _keys(org_id: str, charity: str, company: str, name: str) -> tuple[str, ...]:
     return (org_id.upper(), charity.upper(), company.upper(), name.casefold())
+
+
+def _other_org_id(found: Entry | Organisation, who: OrganisationId) -> bool:
+    """Two org-ids that differ are two organisations, whatever their names or numbers."""
+    return bool(found.org_id and who.org_id) and found.org_id.upper() != who.org_id.upper()
 
 
 def _identity(organisation: Organisation) -> tuple[str, ...]:
@@ -46,7 +52,7 @@ class RegisterIndex:
         self.added: list[Organisation] = []
         fields = ("pk", "ref", "org_id", "charity_number", "company_number", "name")
         for pk, ref, *identity in Organisation.objects.filter(compact=compact).values_list(*fields):
-            self._index(Entry(pk, ref), _keys(*identity))
+            self._index(Entry(pk, ref, identity[0]), _keys(*identity))
 
     def _index(self, entry: Entry | Organisation, keys: tuple[str, ...]) -> None:
         self.refs.add(entry.ref)
@@ -57,8 +63,9 @@ class RegisterIndex:
     def find(self, who: OrganisationId) -> Entry | Organisation | None:
         keys = _keys(who.org_id, who.charity_number, who.company_number, who.name)
         for table, key in zip(self.tables, keys, strict=True):
-            if key and key in table:
-                return table[key]
+            found = table.get(key) if key else None
+            if found is not None and not _other_org_id(found, who):
+                return found
         return None
 
     def find_or_add(self, who: OrganisationId) -> Entry | Organisation:
@@ -100,5 +107,5 @@ class RegisterIndex:
         for organisation in added:
             for table, key in zip(self.tables, _identity(organisation), strict=True):
                 if key and table.get(key) is organisation:
-                    table[key] = Entry(organisation.pk, organisation.ref)
+                    table[key] = Entry(organisation.pk, organisation.ref, organisation.org_id)
         return added

@@ -367,3 +367,16 @@ def test_a_real_file_with_day_month_year_dates_is_refused_cell_by_cell(compact):
         "sheet trafford-council_2020-05_ddmmyyyy_planned-start-end, row 2, column"
     )
     assert "Date is not in the correct format" in first["message"]
+
+
+def test_a_file_of_several_funders_lists_each_on_the_page(client, officer, compact):
+    job = import_file(compact, FIXTURES / "multiple_funder_names_org_ids.json")
+    funders = job.outcome["funders"]
+    assert len(funders) > 1
+    client.force_login(officer)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Funders in this file" in page
+    for funder in funders:
+        assert (
+            Organisation.objects.get(compact=compact, ref=funder["ref"]).get_absolute_url() in page
+        )

@@ -20,10 +20,12 @@ from compactwatch.imports.describe import outcome_lines
 from compactwatch.imports.models import ImportJob
 from compactwatch.imports.services import create_job, request_cancel
 from compactwatch.imports.tasks import enqueue
+from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.reading import ReadError, form_of
 from compactwatch.threesixtygiving.validating import Problem
 
 ERRORS_SHOWN = 200
+FUNDERS_SHOWN = 20
 
 
 def _officer_compact(request: HttpRequest, slug: str) -> Compact:
@@ -81,11 +83,25 @@ def _job(request: HttpRequest, compact: str, pk: int) -> ImportJob:
     )
 
 
+def _funders(job: ImportJob) -> list[tuple[Organisation, int]]:
+    """The funders of a file's grants, most grants first (a file may hold several)."""
+    counts = {
+        entry["ref"]: entry["grants"] for entry in job.outcome.get("funders", [])[:FUNDERS_SHOWN]
+    }
+    found = {
+        org.ref: org for org in Organisation.objects.filter(compact=job.compact, ref__in=counts)
+    }
+    return [(found[ref], count) for ref, count in counts.items() if ref in found]
+
+
 @login_required
 def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
     the_job = _job(request, compact, pk)
+    outcome = the_job.outcome
     return render(request, "web/imports/job.html", {
         "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
+        "funders": _funders(the_job),
+        "agreements": sum(outcome.get(key, 0) for key in ("created", "changed", "unchanged")),
         "problems": [Problem(**problem) for problem in the_job.errors[:ERRORS_SHOWN]],
         "more_problems": max(0, the_job.error_count - ERRORS_SHOWN),
     })  # fmt: skip
