@@ -6,6 +6,7 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,8 @@ def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
         os.execv(executable, server_command)
     worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--interval", "1"])
     server = subprocess.Popen(server_command)
+    # Stopped by a service manager (SIGTERM): stop the server, and with it the worker.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         return server.wait()
     except KeyboardInterrupt:
