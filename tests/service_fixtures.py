@@ -21,6 +21,12 @@ def _plain_static(settings):
 
 
 @pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    # Uploaded files and the progress of imports on SQLite are kept in the data folder.
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _close_the_jobs_connection():
     # Imports report progress through a second connection; close it so that PostgreSQL
     # can drop the test database at the end.

@@ -18,7 +18,7 @@ def outcome_lines(job: ImportJob) -> list[str]:
         return ["The import is waiting to start."]
     if job.status == Status.RUNNING:
         if job.phase == Phase.STORING and not job.grants_stored:
-            # SQLite reports nothing while the grants are written in one transaction.
+            # Before the first batch is stored there is no share done to show.
             return [
                 f"Storing {_count(job.grants_to_store, 'grant')}: the outcome will show here "
                 "when they are all stored."

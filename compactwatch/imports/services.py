@@ -15,12 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from compactwatch.audit.services import record_action
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.models import ImportJob, Phase, Status
+from compactwatch.imports.progress import channel
 from compactwatch.imports.storing import GrantStore
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import grant_of
@@ -37,7 +38,6 @@ BATCH = 1000
 ERRORS_KEPT = 500
 PROGRESS_EVERY = 1.0  # seconds between progress reports
 LARGEST_AMOUNT = Decimal("1e12")
-JOBS = "jobs"  # the database connection progress and cancellation go through
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportJob], None]
@@ -73,11 +73,13 @@ def request_cancel(job: ImportJob) -> bool:
     job has already finished."""
     if job.is_finished:
         return False
-    updated = ImportJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(
-        status=Status.CANCELLED, phase=Phase.FINISHED, finished=timezone.now()
-    )
-    if not updated:
-        ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    # Only a job still queued is changed here: a running one may hold SQLite's one write
+    # lock for minutes, so it is asked through its progress channel instead.
+    queued = job.status == Status.QUEUED and ImportJob.objects.filter(
+        pk=job.pk, status=Status.QUEUED
+    ).update(status=Status.CANCELLED, phase=Phase.FINISHED, finished=timezone.now())
+    if not queued:
+        channel().request_cancel(job)
     job.refresh_from_db()
     return True
 
@@ -112,38 +114,19 @@ class Importer:
         self.job = job
         self.progress = progress
         self.last_report = 0.0
-        # Progress goes through a second connection, so the page sees it (and the worker
-        # hears a request to cancel) while the grants are stored in one transaction. SQLite
-        # has one writer at a time: there progress is reported only while the file is checked.
-        self.live_while_storing = connections[JOBS].vendor != "sqlite"
-        self.progress_db = JOBS if self.live_while_storing else DEFAULT_DB_ALIAS
+        self.channel = channel()
 
     # Progress and cancellation ------------------------------------------------------------
-    def _report(self, force: bool = False, storing: bool = False) -> None:
+    def _report(self, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self.last_report < PROGRESS_EVERY:
             return
         self.last_report = now
-        job = self.job
-        if not storing or self.live_while_storing:
-            ImportJob.objects.using(self.progress_db).filter(pk=job.pk).update(
-                phase=job.phase,
-                bytes_read=job.bytes_read,
-                grants_read=job.grants_read,
-                grants_to_store=job.grants_to_store,
-                grants_stored=job.grants_stored,
-                error_count=job.error_count,
-            )
-            cancel = (
-                ImportJob.objects.using(self.progress_db)
-                .filter(pk=job.pk)
-                .values_list("cancel_requested", flat=True)
-                .first()
-            )
-            if cancel:
-                raise Cancelled
+        self.channel.publish(self.job)
+        if self.channel.cancel_requested(self.job):
+            raise Cancelled
         if self.progress:
-            self.progress(job)
+            self.progress(self.job)
 
     def _finish(self, status: Status, **fields: Any) -> ImportJob:
         job = self.job
@@ -151,6 +134,7 @@ class Importer:
         for name, value in fields.items():
             setattr(job, name, value)
         job.save()
+        self.channel.clear(job)
         if job.remove_file_when_done:
             Path(job.path).unlink(missing_ok=True)
         if status != Status.DONE:
@@ -283,7 +267,7 @@ class Importer:
                 store.store(batch)
                 job.grants_stored += len(batch)
                 batch = []
-                self._report(storing=True)
+                self._report()
         store.store(batch)
         job.grants_stored += len(batch)
         return store

@@ -6,10 +6,8 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +16,7 @@ from compactwatch import permissions
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.describe import outcome_lines
 from compactwatch.imports.models import ImportJob
+from compactwatch.imports.progress import channel
 from compactwatch.imports.services import create_job, request_cancel
 from compactwatch.imports.tasks import enqueue
 from compactwatch.organisations.models import Organisation
@@ -77,10 +76,12 @@ def imports(request: HttpRequest, compact: str) -> HttpResponse:
 
 
 def _job(request: HttpRequest, compact: str, pk: int) -> ImportJob:
+    """The job, with the latest figures of a running import (which may not be in its row)."""
     the_compact = _officer_compact(request, compact)
-    return get_object_or_404(
+    the_job = get_object_or_404(
         ImportJob.objects.select_related("compact", "funder"), compact=the_compact, pk=pk
     )
+    return the_job if the_job.is_finished else channel().latest(the_job)
 
 
 def _funders(job: ImportJob) -> list[tuple[Organisation, int]]:
@@ -120,13 +121,5 @@ def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
-    the_job = _job(request, compact, pk)
-    try:
-        request_cancel(the_job)
-    except OperationalError:  # SQLite, while the grants are written: one writer at a time
-        messages.warning(
-            request,
-            "The import is storing its grants and can no longer be cancelled; it will finish "
-            "shortly. Nothing is half stored either way.",
-        )
+    request_cancel(_job(request, compact, pk))
     return redirect("web:import", compact, pk)
