@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -19,6 +21,8 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled: nothing stored"
 
 
+# An import reports every second or so; ten minutes of silence means it has stopped.
+STALL_AFTER = timedelta(minutes=10)
 FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.CANCELLED)
 
 
@@ -58,6 +62,9 @@ class ImportJob(models.Model):
     grants_stored = models.BigIntegerField(default=0)
     error_count = models.BigIntegerField(default=0)
     cancel_requested = models.BooleanField(default=False)
+    reported = models.DateTimeField(
+        null=True, blank=True, help_text="When the running import last said how far it had gone"
+    )
     task_id = models.CharField(max_length=64, blank=True)
     funder = models.ForeignKey(
         Organisation,
@@ -87,6 +94,12 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED
+
+    def stalled(self, now: datetime) -> bool:
+        """Running, but silent for longer than any batch of grants takes: its worker has
+        most likely stopped (the transaction then rolled back; nothing is half stored)."""
+        last = self.reported or self.started
+        return self.status == Status.RUNNING and last is not None and now - last > STALL_AFTER
 
     @property
     def percent(self) -> int:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils import timezone
 
 from compactwatch.imports.models import ImportJob
 
@@ -23,10 +25,15 @@ JOBS = "jobs"  # the second connection (settings.DATABASES)
 FIELDS = ("phase", "bytes_read", "grants_read", "grants_to_store", "grants_stored", "error_count")
 
 
+def _stamp(job: ImportJob) -> None:
+    job.reported = timezone.now()
+
+
 class DatabaseChannel:
     def publish(self, job: ImportJob) -> None:
+        _stamp(job)
         ImportJob.objects.using(JOBS).filter(pk=job.pk).update(
-            **{name: getattr(job, name) for name in FIELDS}
+            reported=job.reported, **{name: getattr(job, name) for name in FIELDS}
         )
 
     def cancel_requested(self, job: ImportJob) -> bool:
@@ -60,6 +67,7 @@ class FileChannel:
         return self._folder() / f"cancel-{job.pk}"
 
     def publish(self, job: ImportJob) -> None:
+        _stamp(job)
         path = self._progress(job)
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps({name: getattr(job, name) for name in FIELDS}))
@@ -78,6 +86,9 @@ class FileChannel:
             figures = {}
         for name in FIELDS:
             setattr(job, name, figures.get(name, getattr(job, name)))
+        if figures:
+            mtime = self._progress(job).stat().st_mtime
+            job.reported = datetime.fromtimestamp(mtime, tz=UTC)
         job.cancel_requested = self.cancel_requested(job)
         return job
 

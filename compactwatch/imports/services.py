@@ -84,6 +84,22 @@ def request_cancel(job: ImportJob) -> bool:
     return True
 
 
+def mark_stalled_failed(job: ImportJob) -> bool:
+    """Close a job whose worker stopped without finishing; returns False if it is not stalled."""
+    if not job.stalled(timezone.now()):
+        return False
+    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+        status=Status.FAILED, phase=Phase.FINISHED, finished=timezone.now(),
+        errors=[file_problem("the import stopped without finishing (its worker stopped); "
+                             "nothing from the file was kept: import it again").as_dict()],
+    )  # fmt: skip
+    channel().clear(job)
+    if job.remove_file_when_done:
+        Path(job.path).unlink(missing_ok=True)
+    job.refresh_from_db()
+    return True
+
+
 def _storable(data: Any) -> list[tuple[list, str]]:
     """What the schema allows but a funding agreement cannot hold."""
     amount = data.get("amountAwarded") if isinstance(data, dict) else None

@@ -40,4 +40,5 @@ urlpatterns = [
     path(compact + "manage/imports/<int:pk>/", imports.job, name="import"),
     path(compact + "manage/imports/<int:pk>/progress/", imports.progress, name="import_progress"),
     path(compact + "manage/imports/<int:pk>/cancel/", imports.cancel, name="import_cancel"),
+    path(compact + "manage/imports/<int:pk>/failed/", imports.mark_failed, name="import_failed"),
 ]

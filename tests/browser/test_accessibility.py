@@ -44,8 +44,10 @@ def test_signed_in_pages(page, officer):
 
 
 def test_import_pages(page, officer):
+    from datetime import timedelta
     from pathlib import Path
 
+    from compactwatch.imports.models import ImportJob
     from compactwatch.imports.services import create_job, run_job
 
     compact = officer.compacts_run.get()
@@ -55,9 +57,13 @@ def test_import_pages(page, officer):
     refused = run_job(create_job(compact, data / "fixtures" / "badfile_all_validation_errors.xlsx",
                                  "badfile_all_validation_errors.xlsx").pk)  # fmt: skip
     waiting = create_job(compact, data / "fixtures" / "bom.csv", "bom.csv")
+    stalled = create_job(compact, data / "fixtures" / "bom.csv", "bom.csv")
+    long_ago = stalled.created - timedelta(days=1)
+    ImportJob.objects.filter(pk=stalled.pk).update(status="running", started=long_ago)
     sign_in(page, "officer", PASSWORD)
     for path in (f"{C}/manage/imports/", done.get_absolute_url(), refused.get_absolute_url(),
-                 waiting.get_absolute_url(), done.funder.get_absolute_url()):  # fmt: skip
+                 waiting.get_absolute_url(), stalled.get_absolute_url(),
+                 done.funder.get_absolute_url()):  # fmt: skip
         response = page.goto(path)
         assert response.status == 200, path
         assert_no_axe_violations(page)

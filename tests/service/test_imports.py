@@ -393,3 +393,35 @@ def test_a_file_of_several_funders_lists_each_on_the_page(client, officer, compa
         assert (
             Organisation.objects.get(compact=compact, ref=funder["ref"]).get_absolute_url() in page
         )
+
+
+def test_an_import_whose_worker_stopped_can_be_marked_as_failed(client, officer, compact):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compactwatch.imports.models import STALL_AFTER
+
+    job = create_job(compact, TRAFFORD, TRAFFORD.name)
+    started = timezone.now() - STALL_AFTER - timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=Status.RUNNING, started=started, reported=started
+    )
+    client.force_login(officer)
+    assert (
+        "its worker has most likely stopped" in client.get(job.get_absolute_url()).content.decode()
+    )
+    client.post(job.get_absolute_url() + "failed/")
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert "stopped without finishing" in job.errors[0]["message"]
+
+
+def test_a_running_import_that_reports_is_not_stalled(compact):
+    from django.utils import timezone
+
+    job = create_job(compact, TRAFFORD, TRAFFORD.name)
+    ImportJob.objects.filter(pk=job.pk).update(status=Status.RUNNING, started=timezone.now())
+    job.refresh_from_db()
+    assert not services.mark_stalled_failed(job)
+    assert job.status == Status.RUNNING

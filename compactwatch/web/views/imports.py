@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compactwatch import permissions
@@ -17,7 +18,7 @@ from compactwatch.compacts.models import Compact
 from compactwatch.imports.describe import outcome_lines
 from compactwatch.imports.models import ImportJob
 from compactwatch.imports.progress import channel
-from compactwatch.imports.services import create_job, request_cancel
+from compactwatch.imports.services import create_job, mark_stalled_failed, request_cancel
 from compactwatch.imports.tasks import enqueue
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.reading import ReadError, form_of
@@ -101,7 +102,7 @@ def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
     outcome = the_job.outcome
     return render(request, "web/imports/job.html", {
         "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
-        "funders": _funders(the_job),
+        "funders": _funders(the_job), "stalled": the_job.stalled(timezone.now()),
         "agreements": sum(outcome.get(key, 0) for key in ("created", "changed", "unchanged")),
         "problems": [Problem(**problem) for problem in the_job.errors[:ERRORS_SHOWN]],
         "more_problems": max(0, the_job.error_count - ERRORS_SHOWN),
@@ -116,6 +117,13 @@ def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
         "finished": the_job.is_finished, "percent": the_job.percent,
         "status": the_job.get_status_display(), "lines": outcome_lines(the_job),
     })  # fmt: skip
+
+
+@login_required
+@require_POST
+def mark_failed(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
+    mark_stalled_failed(_job(request, compact, pk))
+    return redirect("web:import", compact, pk)
 
 
 @login_required
