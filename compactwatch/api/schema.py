@@ -91,3 +91,29 @@ class FigureSerializer(serializers.Serializer):
     explained = serializers.IntegerField()
     not_met = serializers.IntegerField()
     unknown = serializers.IntegerField()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A 360Giving file: JSON, CSV or XLSX")
+    valid_only = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Store the valid grants and leave out the invalid ones (otherwise nothing "
+        "is stored while any grant is invalid)",
+    )  # fmt: skip
+
+
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    file_name = serializers.CharField()
+    valid_only = serializers.BooleanField()
+    status = serializers.CharField(help_text="queued, running, done, refused, failed, cancelled")
+    phase = serializers.CharField(help_text="checking, storing or finished while running")
+    percent = serializers.IntegerField()
+    grants_read = serializers.IntegerField()
+    error_count = serializers.IntegerField(help_text="Every problem found (the first are listed)")
+    created = serializers.DateTimeField()
+    started = serializers.DateTimeField(allow_null=True)
+    finished = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.JSONField(help_text="created, changed, unchanged, individuals, ...")
+    errors = serializers.JSONField(help_text="Problems: grant_id, path, where, message")
+    notes = serializers.JSONField()

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 
-from compactwatch.api import views
+from compactwatch.api import imports, views
 
 app_name = "api"
 
@@ -27,4 +27,9 @@ urlpatterns = [
     ),
     path(compact + "funding-changes/", views.ChangeList.as_view(), name="changes"),
     path(compact + "funding-changes/<str:ref>/", views.ChangeDetail.as_view(), name="change"),
+    path(compact + "imports/", imports.ImportList.as_view(), name="imports"),
+    path(compact + "imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
+    path(
+        compact + "imports/<int:pk>/cancel/", imports.ImportCancel.as_view(), name="import_cancel"
+    ),
 ]

@@ -425,3 +425,37 @@ def test_a_running_import_that_reports_is_not_stalled(compact):
     job.refresh_from_db()
     assert not services.mark_stalled_failed(job)
     assert job.status == Status.RUNNING
+
+
+def test_the_api_queues_an_import_and_reports_it(client, officer, compact):
+    from rest_framework.authtoken.models import Token
+
+    headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
+    with TRAFFORD.open("rb") as handle:
+        response = client.post("/api/compacts/cambridgeshire/imports/", {"file": handle},
+                               headers=headers)  # fmt: skip
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert queued["status"] == "queued" and response["Location"] == queued["url"]
+    run_job(queued["id"])
+    done = client.get(queued["url"], headers=headers).json()
+    assert (done["status"], done["outcome"]["created"]) == ("done", 555)
+    listed = client.get("/api/compacts/cambridgeshire/imports/", headers=headers).json()
+    assert [job["id"] for job in listed] == [queued["id"]]
+
+
+def test_the_api_refuses_a_file_of_another_kind_and_other_users(
+    client, officer, council_member, compact
+):
+    from rest_framework.authtoken.models import Token
+
+    headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
+    with (FIXTURES / "fundingtrust-grants_dc.txt").open("rb") as handle:
+        response = client.post("/api/compacts/cambridgeshire/imports/", {"file": handle},
+                               headers=headers)  # fmt: skip
+    assert response.status_code == 400
+    assert "is not one of these" in response.json()["file"][0]
+    member = {"Authorization": f"Token {Token.objects.create(user=council_member).key}"}
+    assert client.get("/api/compacts/cambridgeshire/imports/", headers=member).status_code == 403
+    assert client.get("/api/compacts/cambridgeshire/imports/").status_code == 401
+    assert not ImportJob.objects.exists()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,10 +14,10 @@ from compactwatch.compacts.models import Compact
 from compactwatch.imports.describe import outcome_lines
 from compactwatch.imports.models import ImportJob
 from compactwatch.imports.progress import channel
-from compactwatch.imports.services import create_job, mark_stalled_failed, request_cancel
-from compactwatch.imports.tasks import enqueue
+from compactwatch.imports.services import mark_stalled_failed, request_cancel
+from compactwatch.imports.uploads import start_import
 from compactwatch.organisations.models import Organisation
-from compactwatch.threesixtygiving.reading import ReadError, form_of
+from compactwatch.threesixtygiving.reading import ReadError
 from compactwatch.threesixtygiving.validating import Problem
 
 ERRORS_SHOWN = 200
@@ -35,17 +31,6 @@ def _officer_compact(request: HttpRequest, slug: str) -> Compact:
     return compact
 
 
-def _save_upload(upload) -> Path:
-    """Keep the uploaded file where the worker can read it, under a name of our own."""
-    folder = settings.DATA_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
-
-
 @login_required
 def imports(request: HttpRequest, compact: str) -> HttpResponse:
     the_compact = _officer_compact(request, compact)
@@ -53,25 +38,17 @@ def imports(request: HttpRequest, compact: str) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         context["valid_only"] = request.POST.get("valid_only") == "yes"
-        error = "Choose a 360Giving file (JSON, CSV or XLSX)" if upload is None else ""
-        if upload is not None:
-            try:
-                form_of(upload.name)
-            except ReadError as problem:
-                error = str(problem)[:1].upper() + str(problem)[1:]
-        if error:
-            context["error"] = error
+        if upload is None:
+            context["error"] = "Choose a 360Giving file (JSON, CSV or XLSX)"
         else:
-            job = create_job(
-                the_compact,
-                _save_upload(upload),
-                upload.name,
-                user=request.user,
-                valid_only=context["valid_only"],
-                remove_file_when_done=True,
-            )
-            enqueue(job)
-            return redirect(job.get_absolute_url())
+            try:
+                job = start_import(
+                    the_compact, upload, request.user, valid_only=context["valid_only"]
+                )
+            except ReadError as problem:
+                context["error"] = str(problem)[:1].upper() + str(problem)[1:]
+            else:
+                return redirect(job.get_absolute_url())
     context["jobs"] = ImportJob.objects.filter(compact=the_compact).select_related("funder")[:30]
     return render(request, "web/imports/imports.html", context)
 
