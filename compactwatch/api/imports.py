@@ -3,39 +3,24 @@ cancelled, as on the import page."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compactwatch import permissions
 from compactwatch.api import schema
-from compactwatch.compacts.models import Compact
+from compactwatch.imports.access import officer_compact, officer_job
 from compactwatch.imports.models import ImportJob
-from compactwatch.imports.progress import channel
 from compactwatch.imports.services import request_cancel
 from compactwatch.imports.uploads import start_import
 from compactwatch.threesixtygiving.reading import ReadError
 
 JOBS_LISTED = 50
-
-
-def _officer_compact(request: Request, slug: str) -> Compact:
-    compact = get_object_or_404(Compact, slug=slug)
-    if not permissions.is_officer(request.user, compact):
-        raise PermissionDenied("Only the Compact officer can import grants")
-    return compact
-
-
-def _job(request: Request, slug: str, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob, compact=_officer_compact(request, slug), pk=pk)
-    return job if job.is_finished else channel().latest(job)
 
 
 def _shown(request: Request, job: ImportJob) -> dict:
@@ -49,7 +34,7 @@ class ImportList(APIView):
 
     @extend_schema(responses={200: schema.ImportJobSerializer(many=True)})
     def get(self, request: Request, slug: str) -> Response:
-        compact = _officer_compact(request, slug)
+        compact = officer_compact(request.user, slug)
         jobs = ImportJob.objects.filter(compact=compact).select_related("compact")[:JOBS_LISTED]
         return Response([_shown(request, job) for job in jobs])
 
@@ -58,7 +43,7 @@ class ImportList(APIView):
         responses={202: schema.ImportJobSerializer},
     )
     def post(self, request: Request, slug: str) -> Response:
-        compact = _officer_compact(request, slug)
+        compact = officer_compact(request.user, slug)
         upload = schema.ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:
@@ -75,7 +60,7 @@ class ImportDetail(APIView):
 
     @extend_schema(responses={200: schema.ImportJobSerializer})
     def get(self, request: Request, slug: str, pk: int) -> Response:
-        return Response(_shown(request, _job(request, slug, pk)))
+        return Response(_shown(request, officer_job(request.user, slug, pk)))
 
 
 class ImportCancel(APIView):
@@ -83,6 +68,6 @@ class ImportCancel(APIView):
 
     @extend_schema(request=None, responses={200: schema.ImportJobSerializer})
     def post(self, request: Request, slug: str, pk: int) -> Response:
-        job = _job(request, slug, pk)
+        job = officer_job(request.user, slug, pk)
         request_cancel(job)
         return Response(_shown(request, job))

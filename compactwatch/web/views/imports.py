@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compactwatch import permissions
-from compactwatch.compacts.models import Compact
+from compactwatch.imports.access import officer_compact, officer_job
 from compactwatch.imports.describe import outcome_lines
 from compactwatch.imports.models import ImportJob
-from compactwatch.imports.progress import channel
 from compactwatch.imports.services import mark_stalled_failed, request_cancel
 from compactwatch.imports.uploads import start_import
 from compactwatch.organisations.models import Organisation
@@ -24,16 +21,9 @@ ERRORS_SHOWN = 200
 FUNDERS_SHOWN = 20
 
 
-def _officer_compact(request: HttpRequest, slug: str) -> Compact:
-    compact = get_object_or_404(Compact, slug=slug)
-    if not permissions.is_officer(request.user, compact):
-        raise PermissionDenied("Only the Compact officer can import grants")
-    return compact
-
-
 @login_required
 def imports(request: HttpRequest, compact: str) -> HttpResponse:
-    the_compact = _officer_compact(request, compact)
+    the_compact = officer_compact(request.user, compact)
     context: dict = {"compact": the_compact, "valid_only": False}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -53,15 +43,6 @@ def imports(request: HttpRequest, compact: str) -> HttpResponse:
     return render(request, "web/imports/imports.html", context)
 
 
-def _job(request: HttpRequest, compact: str, pk: int) -> ImportJob:
-    """The job, with the latest figures of a running import (which may not be in its row)."""
-    the_compact = _officer_compact(request, compact)
-    the_job = get_object_or_404(
-        ImportJob.objects.select_related("compact", "funder"), compact=the_compact, pk=pk
-    )
-    return the_job if the_job.is_finished else channel().latest(the_job)
-
-
 def _funders(job: ImportJob) -> list[tuple[Organisation, int]]:
     """The funders of a file's grants, most grants first (a file may hold several)."""
     counts = {
@@ -75,7 +56,7 @@ def _funders(job: ImportJob) -> list[tuple[Organisation, int]]:
 
 @login_required
 def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
-    the_job = _job(request, compact, pk)
+    the_job = officer_job(request.user, compact, pk)
     outcome = the_job.outcome
     return render(request, "web/imports/job.html", {
         "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
@@ -89,7 +70,7 @@ def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
     """How far the import has gone, for the page's progress bar."""
-    the_job = _job(request, compact, pk)
+    the_job = officer_job(request.user, compact, pk)
     return JsonResponse({
         "finished": the_job.is_finished, "percent": the_job.percent,
         "status": the_job.get_status_display(), "lines": outcome_lines(the_job),
@@ -99,12 +80,12 @@ def progress(request: HttpRequest, compact: str, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def mark_failed(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
-    mark_stalled_failed(_job(request, compact, pk))
+    mark_stalled_failed(officer_job(request.user, compact, pk))
     return redirect("web:import", compact, pk)
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
-    request_cancel(_job(request, compact, pk))
+    request_cancel(officer_job(request.user, compact, pk))
     return redirect("web:import", compact, pk)
