@@ -134,6 +134,15 @@ def planned_term(planned: Any, award_date: date | None) -> Term:
     return Term(None, None, "")
 
 
+def _decimal(amount: Any) -> Decimal | None:
+    """An amount as an exact decimal (JSON numbers are read as decimals already)."""
+    if isinstance(amount, Decimal):
+        return amount
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+        return Decimal(str(amount))  # a float by its shortest text: 1000.1, not 1000.0999...
+    return None
+
+
 def grant_of(data: dict[str, Any]) -> Grant:
     """A valid grant (as the 360Giving schema has it) as a funding agreement."""
     award_date = day_of(data.get("awardDate"))
@@ -147,7 +156,7 @@ def grant_of(data: dict[str, Any]) -> Grant:
         grant_id=_text(data.get("id")),
         funder=identify(_first(data.get("fundingOrganization"))),
         recipient=recipient,
-        amount=Decimal(str(amount)) if isinstance(amount, (int, float, Decimal)) else None,
+        amount=_decimal(amount),
         currency=_text(data.get("currency")).upper()[:3],
         award_date=award_date,
         term=planned_term(data.get("plannedDates"), award_date),
