@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from django.db import connection
+from django.utils import timezone
 from django.utils.text import slugify
 
 from compactwatch.compacts.models import Compact
+from compactwatch.findings.services import insert_rows
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import OrganisationId
 
@@ -33,6 +36,33 @@ def _keys(org_id: str, charity: str, company: str, name: str) -> tuple[str, ...]
 def _other_org_id(found: Entry | Organisation, who: OrganisationId) -> bool:
     """Two org-ids that differ are two organisations, whatever their names or numbers."""
     return bool(found.org_id and who.org_id) and found.org_id.upper() != who.org_id.upper()
+
+
+# The columns of a new organisation, in the order `_insert` gives them.
+COLUMNS = ("compact_id", "ref", "name", "sector", "kind", "charity_number", "company_number",
+           "org_id", "lead_status", "lead_name", "lead_role", "dbs_checks_paid", "imported",
+           "source", "created", "updated")  # fmt: skip
+
+
+def _insert(added: list[Organisation]) -> None:
+    """Insert new organisations as plain rows (many thousands in a large file), then give
+    each instance its primary key."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    insert_rows(Organisation, COLUMNS, [
+        (o.compact_id, o.ref, o.name, o.sector, o.kind, o.charity_number, o.company_number,
+         o.org_id, o.lead_status, o.lead_name, o.lead_role, o.dbs_checks_paid, o.imported,
+         o.source, now, now)
+        for o in added
+    ])  # fmt: skip
+    compact_id = added[0].compact_id
+    keys = dict(
+        Organisation.objects.filter(
+            compact_id=compact_id, ref__in=[o.ref for o in added]
+        ).values_list("ref", "pk")
+    )
+    for organisation in added:
+        organisation.pk = keys[organisation.ref]
+        organisation._state.adding = False  # as the ORM marks an instance it has saved
 
 
 def _identity(organisation: Organisation) -> tuple[str, ...]:
@@ -103,7 +133,7 @@ class RegisterIndex:
         added, self.added = self.added, []
         if not added:
             return added
-        Organisation.objects.bulk_create(added, batch_size=500)
+        _insert(added)
         for organisation in added:
             for table, key in zip(self.tables, _identity(organisation), strict=True):
                 if key and table.get(key) is organisation:
