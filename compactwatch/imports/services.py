@@ -130,6 +130,7 @@ class Importer:
         self.job = job
         self.progress = progress
         self.last_report = 0.0
+        self.repeated_but_valid = 0
         self.channel = channel()
 
     # Progress and cancellation ------------------------------------------------------------
@@ -181,7 +182,8 @@ class Importer:
             job.notes = grants_file.notes
             if job.error_count and not job.valid_only:
                 return self._finish(Status.REFUSED)
-            job.grants_to_store = job.grants_read - len(invalid)
+            # Grants sharing an id are left out with the invalid ones.
+            job.grants_to_store = job.grants_read - len(invalid) - self.repeated_but_valid
             if job.grants_to_store == 0:
                 job.errors.insert(0, file_problem("no grant in the file is valid").as_dict())
                 return self._finish(Status.REFUSED)
@@ -227,7 +229,7 @@ class Importer:
         located = grants_file.form == "json"
         ids = GrantIds()
         try:
-            pending: list[tuple[str, int]] = []
+            pending: list[tuple[str, int, bool]] = []
             for grant in grants_file.grants(cells=located):
                 problems = _problems(grant)
                 if problems:
@@ -236,7 +238,7 @@ class Importer:
                     if located:
                         self._keep(problems)
                 if grant.grant_id:
-                    pending.append((grant.grant_id, grant.position))
+                    pending.append((grant.grant_id, grant.position, not problems))
                 job.grants_read += 1
                 if job.grants_read % BATCH == 0:
                     ids.add(pending)
@@ -247,6 +249,7 @@ class Importer:
             job.bytes_read = grants_file.bytes_read
             if invalid and not located:
                 self._locate(grants_file, invalid)
+            self.repeated_but_valid = ids.valid_but_repeated()
             repeated = set()
             for grant_id, times, first in ids.repeated():
                 repeated.add(grant_id)

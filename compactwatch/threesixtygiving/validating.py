@@ -286,13 +286,21 @@ class GrantIds:
 
     def __init__(self) -> None:
         self.db = sqlite3.connect("")  # a temporary database file, removed when closed
-        self.db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, n INTEGER, first INTEGER)")
+        self.db.execute(
+            "CREATE TABLE seen (id TEXT PRIMARY KEY, n INTEGER, first INTEGER, valid INTEGER)"
+        )
 
-    def add(self, ids: Iterable[tuple[str, int]]) -> None:
+    def add(self, ids: Iterable[tuple[str, int, bool]]) -> None:
+        """(grant id, position, whether the grant is otherwise valid) for each grant."""
         self.db.executemany(
-            "INSERT INTO seen VALUES (?, 1, ?) ON CONFLICT(id) DO UPDATE SET n = n + 1",
+            "INSERT INTO seen VALUES (?1, 1, ?2, ?3) "
+            "ON CONFLICT(id) DO UPDATE SET n = n + 1, valid = valid + ?3",
             ids,
         )
+
+    def valid_but_repeated(self) -> int:
+        """How many otherwise valid grants share their id with another."""
+        return self.db.execute("SELECT coalesce(sum(valid), 0) FROM seen WHERE n > 1").fetchone()[0]
 
     def repeated(self) -> Iterator[tuple[str, int, int]]:
         """(id, times used, position first used) for ids used more than once, as a stream."""

@@ -459,3 +459,17 @@ def test_the_api_refuses_a_file_of_another_kind_and_other_users(
     assert client.get("/api/compacts/cambridgeshire/imports/", headers=member).status_code == 403
     assert client.get("/api/compacts/cambridgeshire/imports/").status_code == 401
     assert not ImportJob.objects.exists()
+
+
+def test_grants_sharing_an_id_are_left_out_and_counted(compact, tmp_path):
+    package = json.loads(TRAFFORD.read_bytes())
+    grants = package["grants"]
+    grants[1] = {**grants[1], "id": grants[0]["id"]}  # two valid grants, one id
+    grants[2] = {**grants[2], "amountAwarded": "a lot"}  # and one invalid grant
+    path = tmp_path / "repeated.json"
+    path.write_text(json.dumps(package))
+    job = import_file(compact, path, valid_only=True)
+    assert job.status == Status.DONE
+    assert job.grants_to_store == job.grants_stored == 552
+    assert "3 invalid grants left out, as asked." in described(job)
+    assert "Non-unique id values" in described(job)
