@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.utils import timezone
 
+from compactwatch.bulk import insert_rows
 from compactwatch.compact.compact import CompactEditions
 from compactwatch.compact.engine import check_record
 from compactwatch.compacts.editions import editions_of
@@ -93,24 +94,6 @@ def store_findings(
                 ).delete()
         insert_rows(Finding, COLUMNS, rows)
     return len(rows)
-
-
-def insert_rows(model: type, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows at once: PostgreSQL's COPY, or plain executemany. The ORM's
-    bulk_create spends most of its time preparing each value in Python, which tells on
-    imports of a million grants."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table, names = quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
 
 
 def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -> int:

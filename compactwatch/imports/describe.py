@@ -45,9 +45,8 @@ def outcome_lines(job: ImportJob) -> list[str]:
         f"{_count(job.grants_read, 'grant')} read: {intcomma(outcome['created'])} new, "
         f"{intcomma(outcome['changed'])} changed, {intcomma(outcome['unchanged'])} unchanged.",
     ]
-    left_out = job.grants_read - job.grants_to_store
-    if left_out:
-        lines.append(f"{_count(left_out, 'invalid grant')} left out, as asked.")
+    if job.grants_left_out:
+        lines.append(f"{_count(job.grants_left_out, 'invalid grant')} left out, as asked.")
     if outcome["individuals"]:
         lines.append(
             f"{_count(outcome['individuals'], 'grant')} to individuals counted but not kept: "

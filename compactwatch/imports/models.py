@@ -102,6 +102,11 @@ class ImportJob(models.Model):
         return self.status == Status.RUNNING and last is not None and now - last > STALL_AFTER
 
     @property
+    def grants_left_out(self) -> int:
+        """Grants read but not to be stored: invalid, or sharing an id (valid-only imports)."""
+        return self.grants_read - self.grants_to_store
+
+    @property
     def percent(self) -> int:
         """How far the import has gone, 0-100: checking is the first half, storing the second."""
         if self.status in FINISHED:

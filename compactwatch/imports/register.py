@@ -12,8 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
+from compactwatch.bulk import insert_rows_by_ref
 from compactwatch.compacts.models import Compact
-from compactwatch.findings.services import insert_rows
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import OrganisationId
 
@@ -48,18 +48,12 @@ def _insert(added: list[Organisation]) -> None:
     """Insert new organisations as plain rows (many thousands in a large file), then give
     each instance its primary key."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    insert_rows(Organisation, COLUMNS, [
+    keys = insert_rows_by_ref(Organisation, COLUMNS, [
         (o.compact_id, o.ref, o.name, o.sector, o.kind, o.charity_number, o.company_number,
          o.org_id, o.lead_status, o.lead_name, o.lead_role, o.dbs_checks_paid, o.imported,
          o.source, now, now)
         for o in added
-    ])  # fmt: skip
-    compact_id = added[0].compact_id
-    keys = dict(
-        Organisation.objects.filter(
-            compact_id=compact_id, ref__in=[o.ref for o in added]
-        ).values_list("ref", "pk")
-    )
+    ], added[0].compact_id)  # fmt: skip
     for organisation in added:
         organisation.pk = keys[organisation.ref]
         organisation._state.adding = False  # as the ORM marks an instance it has saved

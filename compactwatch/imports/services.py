@@ -24,7 +24,7 @@ from compactwatch.imports.models import ImportJob, Phase, Status
 from compactwatch.imports.progress import channel
 from compactwatch.imports.storing import GrantStore
 from compactwatch.organisations.models import Organisation
-from compactwatch.threesixtygiving.mapping import grant_of
+from compactwatch.threesixtygiving.mapping import decimal_amount, grant_of
 from compactwatch.threesixtygiving.reading import GrantsFile, ReadError, SourceGrant
 from compactwatch.threesixtygiving.validating import (
     GrantIds,
@@ -93,18 +93,22 @@ def mark_stalled_failed(job: ImportJob) -> bool:
         errors=[file_problem("the import stopped without finishing (its worker stopped); "
                              "nothing from the file was kept: import it again").as_dict()],
     )  # fmt: skip
-    channel().clear(job)
-    if job.remove_file_when_done:
-        Path(job.path).unlink(missing_ok=True)
+    _release(job)
     job.refresh_from_db()
     return True
 
 
+def _release(job: ImportJob) -> None:
+    """What a finished job no longer needs: its progress files and an uploaded copy."""
+    channel().clear(job)
+    if job.remove_file_when_done:
+        Path(job.path).unlink(missing_ok=True)
+
+
 def _storable(data: Any) -> list[tuple[list, str]]:
     """What the schema allows but a funding agreement cannot hold."""
-    amount = data.get("amountAwarded") if isinstance(data, dict) else None
-    number = isinstance(amount, (int, float, Decimal)) and not isinstance(amount, bool)
-    if number and abs(Decimal(str(amount))) >= LARGEST_AMOUNT:
+    amount = decimal_amount(data.get("amountAwarded") if isinstance(data, dict) else None)
+    if amount is not None and abs(amount) >= LARGEST_AMOUNT:
         return [
             (
                 ["amountAwarded"],
@@ -145,15 +149,11 @@ class Importer:
         if self.progress:
             self.progress(self.job)
 
-    def _finish(self, status: Status, **fields: Any) -> ImportJob:
+    def _finish(self, status: Status) -> ImportJob:
         job = self.job
         job.status, job.phase, job.finished = status, Phase.FINISHED, timezone.now()
-        for name, value in fields.items():
-            setattr(job, name, value)
         job.save()
-        self.channel.clear(job)
-        if job.remove_file_when_done:
-            Path(job.path).unlink(missing_ok=True)
+        _release(job)
         if status != Status.DONE:
             record_action(
                 job.created_by,
@@ -293,7 +293,7 @@ class Importer:
 
     def _audit(self, store: GrantStore) -> None:
         job, outcome = self.job, store.outcome
-        left_out = job.grants_read - job.grants_to_store
+        left_out = job.grants_left_out
         record_action(
             job.created_by,
             "imported",

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from compactwatch.bulk import insert_rows_by_ref
 from compactwatch.compacts.models import Compact
-from compactwatch.findings.services import Checked, insert_rows, refresh, store_findings
+from compactwatch.findings.services import Checked, refresh, store_findings
 from compactwatch.imports.register import REF_LENGTH, Entry, RegisterIndex
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement, agreement_record
@@ -34,9 +35,9 @@ AGREEMENT_COLUMNS = ("compact_id", "ref", "created", "updated", "created_by_id",
                      "currency", "award_date", "start", "end", "decision_rationale",
                      "decision_rationale_none", "single_year_rationale", "monitoring_agreed",
                      "monitoring_not_agreed", "programme", "source_grant_id")  # fmt: skip
-# The agreement's fields an import writes (and compares), with how each is shown.
-WRITTEN = ("funder", "recipient", "kind", "amount", "currency", "award_date", "start", "end",
-           "programme")  # fmt: skip
+# The agreement's fields an import writes (and compares): its parties, and what `_values` gives.
+VALUES = ("kind", "amount", "currency", "award_date", "start", "end", "programme")
+WRITTEN = ("funder", "recipient", *VALUES)
 
 
 @dataclass
@@ -75,25 +76,25 @@ def _ref_for(grant_id: str) -> str:
     return f"{grant_id[: REF_LENGTH - 17]}-{digest}"
 
 
-def _shown(*values: Any) -> dict[str, str | None]:
+def _values(grant: Grant) -> dict[str, Any]:
+    """What an agreement holds of a grant, beside its funder and recipient (the import
+    writes these and nothing else)."""
+    return {"kind": GRANT_KIND, "amount": _pennies(grant.amount),
+            "currency": grant.currency or "GBP", "award_date": grant.award_date,
+            "start": grant.term.start, "end": grant.term.end, "programme": grant.programme}  # fmt: skip
+
+
+def _shown(funder_ref: str | None, recipient_ref: str | None, values: dict[str, Any]) -> dict:
     """The WRITTEN fields' values as text, to compare and to show what changed."""
-    return {
-        name: None if value in (None, "") else str(value)
-        for name, value in zip(WRITTEN, values, strict=True)
-    }
+    every = {"funder": funder_ref, "recipient": recipient_ref, **values}
+    return {name: None if every[name] in (None, "") else str(every[name]) for name in WRITTEN}
 
 
 def _as_stored(agreement: FundingAgreement) -> dict[str, str | None]:
-    a = agreement
-    return _shown(a.funder.ref if a.funder else None, a.recipient.ref if a.recipient else None,
-                  a.kind, _pennies(a.amount), a.currency, a.award_date, a.start, a.end,
-                  a.programme)  # fmt: skip
-
-
-def _as_imported(grant: Grant, funder: Party, recipient: Party) -> dict[str, str | None]:
-    return _shown(funder.ref, recipient.ref, GRANT_KIND, _pennies(grant.amount),
-                  grant.currency or "GBP", grant.award_date, grant.term.start, grant.term.end,
-                  grant.programme)  # fmt: skip
+    values = {name: getattr(agreement, name) for name in VALUES}
+    values["amount"] = _pennies(agreement.amount)
+    funder, recipient = agreement.funder, agreement.recipient
+    return _shown(funder.ref if funder else None, recipient.ref if recipient else None, values)
 
 
 class GrantStore:
@@ -132,7 +133,7 @@ class GrantStore:
             if agreement is None:
                 new.append((grant, funder, recipient, self._new_ref(grant.grant_id, taken)))
                 continue
-            before, after = _as_stored(agreement), _as_imported(grant, funder, recipient)
+            before, after = _as_stored(agreement), _shown(funder.ref, recipient.ref, _values(grant))
             if before == after:
                 self.outcome.unchanged += 1
                 continue
@@ -153,9 +154,8 @@ class GrantStore:
         self._insert(new)
         if changed:
             FundingAgreement.objects.bulk_update(
-                changed, [*(f"{name}" for name in WRITTEN), "funder_name", "recipient_name"],
-                batch_size=500,
-            )  # fmt: skip
+                changed, [*WRITTEN, "funder_name", "recipient_name"], batch_size=500
+            )
         self.outcome.created += len(new)
         self.outcome.changed += len(changed)
         refresh([*added, *changed])
@@ -172,55 +172,30 @@ class GrantStore:
         def day(value: date | None) -> Any:
             return ops.adapt_datefield_value(value)
 
-        rows = [
-            (self.compact.pk, ref, now, now, user, funder.pk, "", recipient.pk, "", GRANT_KIND,
-             _pennies(grant.amount), grant.currency or "GBP", day(grant.award_date),
-             day(grant.term.start), day(grant.term.end), "", False, "", None, False,
-             grant.programme, grant.grant_id)
-            for grant, funder, recipient, ref in new
-        ]  # fmt: skip
-        insert_rows(FundingAgreement, AGREEMENT_COLUMNS, rows)
-        ids = dict(
-            FundingAgreement.objects.filter(
-                compact=self.compact, ref__in=[ref for *_, ref in new]
-            ).values_list("ref", "pk")
-        )
+        rows, checks = [], []
+        for grant, funder, recipient, ref in new:
+            values = _values(grant)
+            rows.append((self.compact.pk, ref, now, now, user, funder.pk, "", recipient.pk, "",
+                         values["kind"], values["amount"], values["currency"],
+                         day(values["award_date"]), day(values["start"]), day(values["end"]),
+                         "", False, "", None, False, values["programme"], grant.grant_id))  # fmt: skip
+            values.pop("programme")  # not part of the records format
+            record = agreement_record(ref=ref, funder=funder.ref, recipient=recipient.ref, **values)
+            checks.append((ref, funder.pk, grant.award_date, record))
+        ids = insert_rows_by_ref(FundingAgreement, AGREEMENT_COLUMNS, rows, self.compact.pk)
         store_findings(
-            (
-                Checked(
-                    FundingAgreement,
-                    ids[ref],
-                    self.compact.pk,
-                    agreement_record(
-                        ref=ref,
-                        funder=funder.ref,
-                        recipient=recipient.ref,
-                        kind=GRANT_KIND,
-                        amount=_pennies(grant.amount),
-                        currency=grant.currency or "GBP",
-                        award_date=grant.award_date,
-                        start=grant.term.start,
-                        end=grant.term.end,
-                    ),
-                    funder.pk,
-                    grant.award_date,
-                )
-                for grant, funder, recipient, ref in new
-            ),
+            [Checked(FundingAgreement, ids[ref], self.compact.pk, record, funder_pk, award_date)
+             for ref, funder_pk, award_date, record in checks],
             replace=False,
-        )
+        )  # fmt: skip
 
     def _fill(
         self, agreement: FundingAgreement, grant: Grant, funder: Party, recipient: Party
     ) -> None:
         agreement.funder_id, agreement.funder_name = funder.pk, ""
         agreement.recipient_id, agreement.recipient_name = recipient.pk, ""
-        agreement.kind = GRANT_KIND
-        agreement.amount = _pennies(grant.amount)
-        agreement.currency = grant.currency or "GBP"
-        agreement.award_date = grant.award_date
-        agreement.start, agreement.end = grant.term.start, grant.term.end
-        agreement.programme = grant.programme
+        for name, value in _values(grant).items():
+            setattr(agreement, name, value)
 
     def _refs_taken(self, ids: list[str], stored: dict[str, FundingAgreement]) -> set[str]:
         """Refs of other records that the new grants' refs would clash with."""

@@ -134,7 +134,7 @@ def planned_term(planned: Any, award_date: date | None) -> Term:
     return Term(None, None, "")
 
 
-def _decimal(amount: Any) -> Decimal | None:
+def decimal_amount(amount: Any) -> Decimal | None:
     """An amount as an exact decimal (JSON numbers are read as decimals already)."""
     if isinstance(amount, Decimal):
         return amount
@@ -156,7 +156,7 @@ def grant_of(data: dict[str, Any]) -> Grant:
         grant_id=_text(data.get("id")),
         funder=identify(_first(data.get("fundingOrganization"))),
         recipient=recipient,
-        amount=_decimal(amount),
+        amount=decimal_amount(amount),
         currency=_text(data.get("currency")).upper()[:3],
         award_date=award_date,
         term=planned_term(data.get("plannedDates"), award_date),
