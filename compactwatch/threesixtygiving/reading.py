@@ -183,10 +183,15 @@ class GrantsFile:
         caught.clear()
 
     # JSON -------------------------------------------------------------------------------
+    def _open_json(self) -> BinaryIO:
+        """The file, past a UTF-8 byte-order mark if it has one."""
+        raw = self.path.open("rb")
+        if raw.read(3) != codecs.BOM_UTF8:
+            raw.seek(0)
+        return raw
+
     def _json(self) -> Iterator[SourceGrant]:
-        with self.path.open("rb") as raw:
-            if raw.read(3) != codecs.BOM_UTF8:
-                raw.seek(0)
+        with self._open_json() as raw:
             self._reader = _CountingReader(raw)
             position = -1
             try:
@@ -205,9 +210,7 @@ class GrantsFile:
 
     def _no_grants_in_json(self) -> str:
         """Why a well-formed JSON file gave no grants, in words."""
-        with self.path.open("rb") as raw:
-            if raw.read(3) != codecs.BOM_UTF8:
-                raw.seek(0)
+        with self._open_json() as raw:
             try:
                 events = ijson.parse(raw)
                 _, event, _ = next(events)
