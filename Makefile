@@ -33,6 +33,8 @@ demo: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Everything on SQLite, then the database-backed tests again on PostgreSQL.
 test: lint chromium

@@ -53,7 +53,7 @@ def baseline(path: Path) -> dict:
 
 
 def import_file(path: Path) -> dict:
-    from compactwatch.compacts.shipped import install_shipped_compact
+    from compactwatch.changes.editions import install_shipped_compact
     from compactwatch.imports.models import Status
     from compactwatch.imports.services import create_job, run_job
 

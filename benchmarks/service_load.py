@@ -18,16 +18,30 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from benchmarks.generate import agreement, change, consultation  # noqa: E402
+from compactwatch.changes.editions import install_shipped_compact  # noqa: E402
 from compactwatch.compact.engine import check_record  # noqa: E402
 from compactwatch.compact.records import read_mapping  # noqa: E402
 from compactwatch.compacts.editions import editions_of  # noqa: E402
-from compactwatch.compacts.shipped import install_shipped_compact  # noqa: E402
 from compactwatch.findings.models import Finding  # noqa: E402
+from compactwatch.guard import way_in  # noqa: E402
 from compactwatch.organisations.models import Organisation  # noqa: E402
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange  # noqa: E402
-from compactwatch.records.upload import Register, apply_agreement, apply_change, apply_consultation  # noqa: E402
 
 AS_OF = date(2026, 1, 1)
+
+
+class Known:
+    """Organisations and agreements by id, in memory: a benchmark's data loads in bulk,
+    beside the use cases (which check, audit and lock one record at a time)."""
+
+    def __init__(self, organisations, agreements):
+        self.organisations, self.agreements = organisations, agreements
+
+    def organisation(self, value):
+        return self.organisations.get(value)
+
+    def agreement(self, value):
+        return self.agreements.get(value)
 
 
 def load(scale: float) -> None:
@@ -40,7 +54,7 @@ def load(scale: float) -> None:
     template = install_shipped_compact()
     documents = [(row.slug, row.document, row.in_force_from) for row in template.editions.all()]
     for number in range(compacts):
-        with transaction.atomic():
+        with transaction.atomic(), way_in():
             compact = (
                 template
                 if number == 0
@@ -57,7 +71,7 @@ def load(scale: float) -> None:
                              kind="local_authority" if i % 5 == 0 else "charity")
                 for i in range(organisations)
             ])  # fmt: skip
-            register = Register(compact)
+            known = Known({org.ref: org for org in orgs}, {})
             rows = {
                 "consultations": [
                     consultation(rng, i, organisations) for i in range(consultations)
@@ -68,20 +82,23 @@ def load(scale: float) -> None:
             records = read_mapping(rows, f"area-{number}")
             items = {"consultations": [], "funding_agreements": [], "funding_changes": []}
             for row in records.consultations:
-                item = Consultation(compact=compact, ref=row["id"])
-                apply_consultation(item, row, register)
-                items["consultations"].append(item)
+                values = Consultation.values_from_record(row, known)
+                items["consultations"].append(
+                    Consultation(compact=compact, ref=row["id"], **values)
+                )
             for row in records.funding_agreements:
-                item = FundingAgreement(compact=compact, ref=row["id"])
-                apply_agreement(item, row, register)
-                items["funding_agreements"].append(item)
+                values = FundingAgreement.values_from_record(row, known)
+                items["funding_agreements"].append(
+                    FundingAgreement(compact=compact, ref=row["id"], **values)
+                )
             Consultation.objects.bulk_create(items["consultations"], batch_size=2000)
             FundingAgreement.objects.bulk_create(items["funding_agreements"], batch_size=2000)
-            by_ref = {item.ref: item for item in items["funding_agreements"]}
+            known.agreements = {item.ref: item for item in items["funding_agreements"]}
             for row in records.funding_changes:
-                item = FundingChange(compact=compact, ref=row["id"])
-                apply_change(item, row, by_ref)
-                items["funding_changes"].append(item)
+                values = FundingChange.values_from_record(row, known)
+                items["funding_changes"].append(
+                    FundingChange(compact=compact, ref=row["id"], **values)
+                )
             FundingChange.objects.bulk_create(items["funding_changes"], batch_size=2000)
             editions = editions_of(compact)
             findings = []

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from compactwatch.audit.services import record_action
+from compactwatch.changes.base import Actor
+from compactwatch.changes.register import save_compact
+from compactwatch.changes.uploads import store_records
 from compactwatch.compact.dates import add_months
+from compactwatch.compact.records import read_mapping
 from compactwatch.compacts.models import Compact
-from compactwatch.findings.services import refresh_compact
-from compactwatch.organisations.models import LeadStatus, Organisation, Sector
-from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.organisations.models import Organisation
+from compactwatch.records.models import FundingAgreement
 
 DEMO_NOTE = (
     "Demonstration data: the Compact's text and register are real (from its published "
@@ -30,34 +31,42 @@ TOPICS = ["Library services", "Community transport", "Youth services", "Adult da
           "Advice services", "Parks and open spaces", "Carers support", "Homelessness prevention"]  # fmt: skip
 
 
-@transaction.atomic
 def load_demo(compact: Compact, today: date | None = None) -> int:
-    """Create the demonstration records once; returns how many were created (0 if present)."""
+    """Create the demonstration records once, through the same way in as an upload;
+    returns how many were created (0 if present)."""
     if FundingAgreement.objects.filter(compact=compact, ref__startswith="demo-").exists():
         return 0
-    today = today or timezone.localdate()
-    rng = random.Random(2026)
+    actor = Actor.system("demonstration")
     compact.description = DEMO_NOTE
-    compact.save(update_fields=["description"])
+    save_compact(actor, compact)
+    document = demo_document(compact, today or timezone.localdate())
+    outcome = store_records(
+        actor, compact, read_mapping(document, "demonstration"), summary="demonstration data"
+    )
+    return sum(count for kind, count in outcome.created.items() if kind != "organisation")
+
+
+def demo_document(compact: Compact, today: date) -> dict[str, list[dict[str, Any]]]:
+    """A year of invented records, in the records format."""
+    rng = random.Random(2026)
     register = {org.ref: org for org in Organisation.objects.filter(compact=compact)}
+    organisations = []
     for ref in FUNDERS:
         body = register[ref]
-        body.lead_status = LeadStatus.NOMINATED if rng.random() < 0.8 else LeadStatus.NONE
-        body.lead_name, body.lead_role = (
-            ("Cllr A. Example", "councillor")
-            if body.kind == "local_authority"
-            else ("B. Example", "board_member")
-        )
-        body.save()
+        role = "councillor" if body.kind == "local_authority" else "board_member"
+        name = "Cllr A. Example" if role == "councillor" else "B. Example"
+        organisations.append({
+            "id": ref, "name": body.name, "sector": body.sector or None, "kind": body.kind or None,
+            "compact_lead": {"name": name, "role": role} if rng.random() < 0.8 else False,
+        })  # fmt: skip
     groups = []
     for number, name in enumerate(GROUPS):
-        group, _ = Organisation.objects.get_or_create(
-            compact=compact, ref=f"demo-group-{number + 1}",
-            defaults={"name": f"{name} (demonstration)", "sector": Sector.VOLUNTARY, "kind": "charity",
-                      "lead_status": LeadStatus.NOMINATED, "lead_name": "C. Trustee", "lead_role": "board_member",
-                      "dbs_checks_paid": rng.random() < 0.85, "source": "Demonstration data"},
-        )  # fmt: skip
-        groups.append(group)
+        groups.append(f"demo-group-{number + 1}")
+        organisations.append({
+            "id": groups[-1], "name": f"{name} (demonstration)", "sector": "voluntary",
+            "kind": "charity", "compact_lead": {"name": "C. Trustee", "role": "board_member"},
+            "dbs_checks_paid_by_organisation": rng.random() < 0.85,
+        })  # fmt: skip
     year_ago = today - timedelta(days=365)
 
     def day() -> date:
@@ -67,52 +76,56 @@ def load_demo(compact: Compact, today: date | None = None) -> int:
     for number in range(40):
         opens = day()
         weeks = rng.choice([12, 12, 12, 13, 16, 8, 6])
-        consultations.append(Consultation(
-            compact=compact, ref=f"demo-c-{number + 1}", organisation=register[rng.choice(FUNDERS)],
-            title=f"{rng.choice(TOPICS)} review (demonstration)", opens=opens,
-            closes=opens + timedelta(days=7 * weeks - 1), formal=rng.random() < 0.85,
-            shorter_period_rationale="Statutory deadline" if weeks < 12 and rng.random() < 0.5 else "",
-            feedback_published=opens + timedelta(days=7 * weeks + 30) if rng.random() < 0.6 else None,
-            feedback_not_published=rng.random() < 0.1,
-        ))  # fmt: skip
+        published = opens + timedelta(days=7 * weeks + 30) if rng.random() < 0.6 else None
+        not_published = rng.random() < 0.1
+        consultations.append({
+            "id": f"demo-c-{number + 1}", "organisation": rng.choice(FUNDERS),
+            "title": f"{rng.choice(TOPICS)} review (demonstration)", "opens": opens,
+            "closes": opens + timedelta(days=7 * weeks - 1), "formal": rng.random() < 0.85,
+            "shorter_period_rationale": "Statutory deadline" if weeks < 12 and rng.random() < 0.5 else None,
+            "feedback_published": published or (False if not_published else None),
+        })  # fmt: skip
     agreements = []
     for number in range(150):
         award = day()
         start = award + timedelta(days=rng.randrange(0, 45))
         years = rng.choice([1, 1, 2, 3, 3])
-        agreements.append(FundingAgreement(
-            compact=compact, ref=f"demo-g-{number + 1}", funder=register[rng.choice(FUNDERS)],
-            recipient=rng.choice(groups), kind=rng.choice(["grant", "grant", "contract", "service_agreement"]),
-            amount=Decimal(rng.randrange(2_000, 250_000)), award_date=award, start=start,
-            end=add_months(start, 12 * years) - timedelta(days=1),
-            decision_rationale="Scored against the published criteria" if rng.random() < 0.85 else "",
-            decision_rationale_none=rng.random() < 0.05,
-            single_year_rationale="Pilot year" if years == 1 and rng.random() < 0.5 else "",
-            monitoring_agreed=award - timedelta(days=rng.randrange(-10, 40)), programme="Demonstration grants",
-        ))  # fmt: skip
-    FundingAgreement.objects.bulk_create(agreements)
-    Consultation.objects.bulk_create(consultations)
+        rationale = "Scored against the published criteria" if rng.random() < 0.85 else None
+        none_given = rng.random() < 0.05
+        agreements.append({
+            "id": f"demo-g-{number + 1}", "funder": rng.choice(FUNDERS),
+            "recipient": rng.choice(groups),
+            "kind": rng.choice(["grant", "grant", "contract", "service_agreement"]),
+            "amount": rng.randrange(2_000, 250_000), "award_date": award, "start": start,
+            "end": add_months(start, 12 * years) - timedelta(days=1),
+            "decision_rationale": rationale or (False if none_given else None),
+            "single_year_rationale": "Pilot year" if years == 1 and rng.random() < 0.5 else None,
+            "monitoring_agreed": award - timedelta(days=rng.randrange(-10, 40)),
+        })  # fmt: skip
     changes = []
     for number, agreement in enumerate(rng.sample(agreements, 40)):
         notice = day()
-        changes.append(FundingChange(
-            compact=compact, ref=f"demo-n-{number + 1}", agreement=agreement,
-            change=rng.choice(["end", "reduce", "vary"]), notice_given=notice,
-            effective=notice + timedelta(days=rng.choice([42, 84, 92, 92, 120, 180])),
-            in_writing=rng.random() < 0.9, rationale="Budget reductions" if rng.random() < 0.85 else "",
-            exceptional_circumstances="Loss of central government grant" if rng.random() < 0.1 else "",
-            impact_assessed=notice - timedelta(days=rng.randrange(-5, 40)) if rng.random() < 0.8 else None,
-            performance_related=rng.random() < 0.15,
-            improvement_timetable_agreed=notice - timedelta(days=30) if rng.random() < 0.5 else None,
-        ))  # fmt: skip
-    FundingChange.objects.bulk_create(changes)
-    refresh_compact(compact, today)
-    created = len(consultations) + len(agreements) + len(changes)
-    record_action(
-        None,
-        "loaded",
-        "demonstration data",
-        compact=compact,
-        summary=f"{created} demonstration records",
-    )
-    return created
+        changes.append({
+            "id": f"demo-n-{number + 1}", "agreement": agreement["id"],
+            "change": rng.choice(["end", "reduce", "vary"]), "notice_given": notice,
+            "effective": notice + timedelta(days=rng.choice([42, 84, 92, 92, 120, 180])),
+            "in_writing": rng.random() < 0.9,
+            "rationale": "Budget reductions" if rng.random() < 0.85 else None,
+            "exceptional_circumstances": "Loss of central government grant" if rng.random() < 0.1 else None,
+            "impact_assessed": notice - timedelta(days=rng.randrange(-5, 40)) if rng.random() < 0.8 else None,
+            "performance_related": rng.random() < 0.15,
+            "improvement_timetable_agreed": notice - timedelta(days=30) if rng.random() < 0.5 else None,
+        })  # fmt: skip
+    return {
+        "organisations": organisations,
+        "consultations": [_iso(row) for row in consultations],
+        "funding_agreements": [_iso(row) for row in agreements],
+        "funding_changes": [_iso(row) for row in changes],
+    }
+
+
+def _iso(row: dict[str, Any]) -> dict[str, Any]:
+    """Dates as the records format writes them."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value for key, value in row.items()
+    }

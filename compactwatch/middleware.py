@@ -13,6 +13,8 @@ class RejectNulCharacters:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+        if "\x00" in request.path or any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
             return HttpResponseBadRequest("The address holds a NUL character.")
         return self.get_response(request)

@@ -14,21 +14,9 @@ from django.db.models import Q, QuerySet
 
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import Consultation, FundingAgreement, FundingChange, Record
+from compactwatch.records.models import Record
 
 User = AbstractBaseUser | AnonymousUser
-
-# How each kind of record reaches the organisations that act in it, and that are part of it.
-ACTING = {
-    Consultation: "organisation",
-    FundingAgreement: "funder",
-    FundingChange: "agreement__funder",
-}
-PART_OF = {
-    Consultation: ("organisation",),
-    FundingAgreement: ("funder", "recipient"),
-    FundingChange: ("agreement__funder", "agreement__recipient"),
-}
 
 
 def is_site_admin(user: User) -> bool:
@@ -60,9 +48,18 @@ def visible_records(user: User, model: type[Record], compact: Compact) -> QueryS
     if not ids:
         return queryset.none()
     condition = Q()
-    for path in PART_OF[model]:
+    for path in model.traits.part_of:
         condition |= Q(**{f"{path}__in": ids})
     return queryset.filter(condition)
+
+
+def editable_records(user: User, model: type[Record], compact: Compact) -> QuerySet:
+    """The records of a kind the user may change: all for officers, else those in which
+    their organisation acts."""
+    queryset = model.objects.filter(compact=compact)
+    if is_officer(user, compact):
+        return queryset
+    return queryset.filter(**{f"{model.traits.acting}__in": organisation_ids(user, compact)})
 
 
 def can_view(user: User, record: Record) -> bool:

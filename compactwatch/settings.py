@@ -199,6 +199,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "compactwatch.api.pagination.BoundedLimitOffset",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "compactwatch.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "compactwatch API",

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from compactwatch.compacts.shipped import install_shipped_compact
-from compactwatch.organisations.models import Membership, Organisation
+from compactwatch.changes import records as record_changes
+from compactwatch.changes.base import Actor
+from compactwatch.changes.editions import install_shipped_compact
+from compactwatch.changes.register import add_membership, add_officer
+from compactwatch.organisations.models import Organisation
 
 PASSWORD = "a-long-test-password-1"
 
@@ -48,7 +51,7 @@ def _user(username: str, **fields):
 @pytest.fixture
 def officer(compact):
     user = _user("officer")
-    compact.officers.add(user)
+    add_officer(Actor.system("test"), compact, user)
     return user
 
 
@@ -59,9 +62,7 @@ def site_admin(db):
 
 def _member(compact, username: str, ref: str):
     user = _user(username)
-    Membership.objects.create(
-        user=user, organisation=Organisation.objects.get(compact=compact, ref=ref)
-    )
+    add_membership(Actor.system("test"), Organisation.objects.get(compact=compact, ref=ref), user)
     return user
 
 
@@ -73,3 +74,21 @@ def council_member(compact):
 @pytest.fixture
 def group_member(compact):
     return _member(compact, "group", "hunts-forum")
+
+
+# The fields of a record that the use case takes as values (the rest it keeps itself).
+KEPT = {"id", "compact", "ref", "created", "updated", "created_by", "version"}
+
+
+def save_record(record, user):
+    """Save a record built as a model instance, through the one way in, as `user` (a test's
+    shorthand for filling a form): returns it as stored."""
+    values = {
+        field.name: getattr(record, field.name)
+        for field in type(record)._meta.concrete_fields
+        if field.name not in KEPT
+    }
+    return record_changes.save_record(
+        Actor(user, "test"), record.compact, type(record), record.ref or None, values,
+        mode="upsert",
+    )  # fmt: skip

@@ -50,13 +50,32 @@ def record_response_serializer(section: str) -> type[serializers.Serializer]:
 
 
 class ErrorSerializer(serializers.Serializer):
-    record = serializers.CharField(allow_null=True)
-    field = serializers.CharField(allow_null=True)
-    message = serializers.CharField()
+    record = serializers.CharField(
+        allow_null=True, help_text="The record's id, if one is concerned"
+    )
+    field = serializers.CharField(allow_null=True, help_text="The field, if one is concerned")
+    message = serializers.CharField(help_text="What is wrong, in plain words")
+    changes = serializers.ListField(
+        child=serializers.DictField(), required=False,
+        help_text="412 only: the changes saved since the version the client read (who, when, "
+        "each field's old and new value)",
+    )  # fmt: skip
 
 
 class ErrorsSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+# The errors the API may answer with, each in the shape of ErrorsSerializer.
+ERROR_RESPONSES = {
+    400: "The request is not valid: every problem, by record and field",
+    401: "Not signed in: send `Authorization: Token ...`",
+    403: "Signed in, but not allowed to do this",
+    404: "No such thing that you may see",
+    409: "The id is in use in this Compact",
+    412: "The record changed since the version in If-Match: nothing was saved",
+    429: "Too many requests: wait for the seconds in Retry-After",
+}
 
 
 class OrganisationSerializer(serializers.Serializer):

@@ -15,18 +15,36 @@ urlpatterns = [
     path(compact + "editions/<slug:edition>/", views.EditionDetail.as_view(), name="edition"),
     path(compact + "organisations/", views.OrganisationList.as_view(), name="organisations"),
     path(compact + "figures/", views.Figures.as_view(), name="figures"),
-    path(compact + "consultations/", views.ConsultationList.as_view(), name="consultations"),
+    path(
+        compact + "consultations/",
+        views.RECORD_VIEWS["consultation"][0].as_view(),
+        name="consultations",
+    ),
     path(
         compact + "consultations/<str:ref>/",
-        views.ConsultationDetail.as_view(),
+        views.RECORD_VIEWS["consultation"][1].as_view(),
         name="consultation",
     ),
-    path(compact + "funding-agreements/", views.AgreementList.as_view(), name="agreements"),
     path(
-        compact + "funding-agreements/<str:ref>/", views.AgreementDetail.as_view(), name="agreement"
+        compact + "funding-agreements/",
+        views.RECORD_VIEWS["funding_agreement"][0].as_view(),
+        name="agreements",
     ),
-    path(compact + "funding-changes/", views.ChangeList.as_view(), name="changes"),
-    path(compact + "funding-changes/<str:ref>/", views.ChangeDetail.as_view(), name="change"),
+    path(
+        compact + "funding-agreements/<str:ref>/",
+        views.RECORD_VIEWS["funding_agreement"][1].as_view(),
+        name="agreement",
+    ),
+    path(
+        compact + "funding-changes/",
+        views.RECORD_VIEWS["funding_change"][0].as_view(),
+        name="changes",
+    ),
+    path(
+        compact + "funding-changes/<str:ref>/",
+        views.RECORD_VIEWS["funding_change"][1].as_view(),
+        name="change",
+    ),
     path(compact + "imports/", imports.ImportList.as_view(), name="imports"),
     path(compact + "imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),
     path(

@@ -8,27 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.generics import ListAPIView, RetrieveAPIView
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compactwatch import permissions
 from compactwatch.api import schema
-from compactwatch.api.pagination import MAX_OFFSET
+from compactwatch.api.errors import ApiError, errors_response
+from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Refused, Stale, Taken
+from compactwatch.changes.records import (
+    Resolver,
+    delete_record,
+    editable_agreement_refs,
+    save_record,
+)
 from compactwatch.compact.records import InputError, read_mapping
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
+from compactwatch.findings.figures import figures
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import Consultation, FundingAgreement, FundingChange, Record
-from compactwatch.records.services import save_record
-from compactwatch.records.upload import Register, apply_agreement, apply_change, apply_consultation
-from compactwatch.web.figures import figures
+from compactwatch.records.models import RECORD_MODELS, Record
 
 
 def _compact(slug: str) -> Compact:
@@ -85,16 +87,12 @@ class Figures(APIView):
         body = (
             Organisation.objects.filter(compact=compact, ref=body_ref).first() if body_ref else None
         )
-        rows = figures(compact, int(year) if year.isdigit() else None, body)
+        rows = figures(compact, int(year) if year.isascii() and year.isdigit() else None, body)
         return Response([
             {"commitment": f"{row.edition}/{row.ref}", "summary": row.summary, "strength": row.strength,
              "met": row.met, "explained": row.explained, "not_met": row.not_met, "unknown": row.unknown}
             for row in rows
         ])  # fmt: skip
-
-
-def _number(text: str | None, default: int) -> int:
-    return min(int(text), MAX_OFFSET) if text and text.isdigit() else default
 
 
 def _plain(record: Record) -> dict[str, Any]:
@@ -116,19 +114,43 @@ def _plain(record: Record) -> dict[str, Any]:
     return data
 
 
-class RecordsBase(APIView):
-    """List and create one kind of record; subclasses name the model and the mapping."""
+def etag(record: Record) -> str:
+    """A record's entity tag: its version, which every change counts up."""
+    return f'"{record.version}"'
+
+
+def _if_match(request: Request) -> int | None:
+    """The version the client read (If-Match), or None if it sent none; `*` matches any."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    tag = header.split(",")[0].strip().removeprefix("W/").strip('"')
+    if not (tag.isascii() and tag.isdigit()):
+        raise ApiError(412, "If-Match must be an ETag this API gave (a version such as \"3\")",
+                       field="If-Match")  # fmt: skip
+    return int(tag)
+
+
+def _with_etag(record: Record, status: int = 200) -> Response:
+    fresh = type(record).objects.prefetch_related("findings").get(pk=record.pk)
+    response = Response(_plain(fresh), status=status)
+    response["ETag"] = etag(fresh)
+    return response
+
+
+class RecordsBase(GenericAPIView):
+    """One kind of record; subclasses name the model."""
 
     model: type[Record]
-    section: str
+    lookup_field = "ref"
+
+    def get_queryset(self):
+        # Only DRF's OPTIONS reads this; every method here asks `_queryset` for what the
+        # user may see.
+        return self._queryset(self.request, _compact(self.kwargs["slug"]))
 
     def _queryset(self, request: Request, compact: Compact):
-        related = (
-            ["agreement__funder", "agreement__recipient"] if self.model is FundingChange else []
-        )
-        related += [
-            name for name in ("organisation", "funder", "recipient") if hasattr(self.model, name)
-        ]
+        related = [path for path in self.model.traits.part_of if path]
         return (
             permissions.visible_records(request.user, self.model, compact)
             .select_related(*related)
@@ -136,163 +158,145 @@ class RecordsBase(APIView):
             .order_by("ref")
         )
 
-    def _store(
-        self, request: Request, compact: Compact, instance: Record | None, body: Any, partial: bool
-    ) -> Response:
+    def _values(self, request: Request, compact: Compact, body: Any, partial: bool):
+        """The record's new model values from the request, read by the core reader: for a
+        partial change, merged into the record as stored when it is locked."""
         if not isinstance(body, dict):
-            return Response(
-                {
-                    "errors": [
-                        {
-                            "record": None,
-                            "field": None,
-                            "message": "send one record as a JSON object",
-                        }
-                    ]
-                },
-                status=400,
-            )
-        document = {**(_plain(instance) if instance else {}), **body}
-        document.pop("findings", None)
-        if instance is not None:
-            document["id"] = instance.ref if not partial or "id" not in body else body["id"]
-        known = FundingAgreement.objects.filter(compact=compact).values_list("ref", flat=True)
+            raise ApiError(400, "send one record as a JSON object")
+        section = self.model.traits.section
+        known = editable_agreement_refs(Actor(request.user, "API"), compact)
+        resolver = Resolver(compact)
+
+        def values(stored: Record | None) -> dict[str, Any]:
+            document = {**(_plain(stored) if stored is not None and partial else {}), **body}
+            document.pop("findings", None)
+            if stored is not None:
+                document.setdefault("id", stored.ref)
+            row = read_mapping({section: [document]}, "request", known_agreements=known).section(
+                section
+            )[0]
+            values = self.model.values_from_record(row, resolver)
+            if stored is None or row["id"] != stored.ref:
+                values["ref"] = row["id"]
+            return values
+
+        return values
+
+    def _store(self, request: Request, compact: Compact, ref: str | None, partial: bool,
+               mode: str) -> Response:  # fmt: skip
         try:
-            row = read_mapping(
-                {self.section: [document]}, "request", known_agreements=set(known)
-            ).section(self.section)[0]
+            values = self._values(request, compact, request.data, partial)
+            if mode == "create":  # read the new record's id (and every value) before using it
+                values = values(None)
+                ref = values.pop("ref", None) or request.data.get("id")
+            record = save_record(
+                Actor(request.user, "API"), compact, self.model, ref, values, mode=mode,
+                version=_if_match(request) if mode == "update" else None,
+            )  # fmt: skip
         except InputError as error:
-            return Response(
-                {
-                    "errors": [
-                        {"record": e.record_id, "field": e.field, "message": str(e)}
-                        for e in error.errors
-                    ]
-                },
-                status=400,
-            )
-        record = instance or self.model(compact=compact, ref=row["id"])
-        if instance is None and self.model.objects.filter(compact=compact, ref=row["id"]).exists():
-            return Response(
-                {
-                    "errors": [
-                        {
-                            "record": row["id"],
-                            "field": "id",
-                            "message": "a record with this id exists: update it instead",
-                        }
-                    ]
-                },
-                status=400,
-            )
-        self.apply(record, row, compact)
-        if not permissions.can_edit(request.user, record):
-            raise PermissionDenied("You can record only for your own organisation")
-        try:
-            with transaction.atomic():
-                save_record(record, request.user)
-        except IntegrityError:
-            return Response(
-                {
-                    "errors": [
-                        {"record": row["id"], "field": "id", "message": "this id is already used"}
-                    ]
-                },
-                status=400,
-            )
-        fresh = type(record).objects.get(pk=record.pk)  # not the findings prefetched before saving
-        return Response(_plain(fresh), status=201 if instance is None else 200)
-
-    def apply(self, record: Record, row: dict[str, Any], compact: Compact) -> None:
-        raise NotImplementedError
+            return errors_response(
+                400, [{"record": e.record_id, "field": e.field, "message": e.problem}
+                      for e in error.errors],
+            )  # fmt: skip
+        except Stale as error:
+            response = errors_response(412, [{"record": ref, "field": None, "message": error.message,
+                                              "changes": error.since}])  # fmt: skip
+            response["ETag"] = etag(error.current)
+            return response
+        except ChangeRefused as error:
+            return _refused(error, ref)
+        return _with_etag(record, 201 if mode == "create" else 200)
 
 
-class ConsultationMixin:
-    model, section = Consultation, "consultations"
-
-    def apply(self, record, row, compact):
-        apply_consultation(record, row, Register(compact))
-
-
-class AgreementMixin:
-    model, section = FundingAgreement, "funding_agreements"
-
-    def apply(self, record, row, compact):
-        apply_agreement(record, row, Register(compact))
+def _refused(error: ChangeRefused, ref: str | None) -> Response:
+    status = {NotFound: 404, Refused: 403, Taken: 409}.get(type(error), 400)
+    return errors_response(
+        status, [{"record": ref, "field": error.field, "message": error.message}]
+    )
 
 
-class ChangeMixin:
-    model, section = FundingChange, "funding_changes"
+def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsBase]]:
+    name = model.traits.section
+    request_body = schema.record_serializer(name)
+    response_body = schema.record_response_serializer(name)
+    errors = {code: OpenApiResponse(schema.ErrorsSerializer, description=text)
+              for code, text in schema.ERROR_RESPONSES.items()}  # fmt: skip
 
-    def apply(self, record, row, compact):
-        agreements = {
-            a.ref: a for a in FundingAgreement.objects.filter(compact=compact, ref=row["agreement"])
-        }
-        apply_change(record, row, agreements)
-
-
-def _list_view(mixin: type, name: str) -> type[RecordsBase]:
-    request_body = schema.record_serializer(mixin.section)
-    response_body = schema.record_response_serializer(mixin.section)
-
-    class ListCreate(mixin, RecordsBase):
-        @extend_schema(
-            operation_id=f"{name}_list",
-            parameters=[OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-            responses={200: response_body(many=True)},
-        )
+    class ListCreate(RecordsBase):
+        @extend_schema(operation_id=f"{name}_list", responses={200: response_body(many=True)})
         def get(self, request: Request, slug: str) -> Response:
-            compact = _compact(slug)
-            queryset = self._queryset(request, compact)
-            limit = min(_number(request.query_params.get("limit"), 50), 500)
-            offset = _number(request.query_params.get("offset"), 0)
-            return Response(
-                {
-                    "count": queryset.count(),
-                    "results": [_plain(r) for r in queryset[offset : offset + limit]],
-                }
-            )
+            page = self.paginate_queryset(self._queryset(request, _compact(slug)))
+            return self.get_paginated_response([_plain(record) for record in page])
 
-        @extend_schema(operation_id=f"{name}_create", request=request_body,
-                       responses={201: response_body, 400: schema.ErrorsSerializer})  # fmt: skip
+        @extend_schema(
+            operation_id=f"{name}_create", request=request_body,
+            responses={201: response_body, **{c: errors[c] for c in (400, 401, 403, 409, 429)}},
+        )  # fmt: skip
         def post(self, request: Request, slug: str) -> Response:
             compact = _compact(slug)
             if not permissions.can_record(request.user, compact):
-                raise PermissionDenied(
-                    "Only members of a partner organisation and the Compact officer can record"
-                )
-            return self._store(request, compact, None, request.data, partial=False)
+                raise ApiError(403, "Only members of a partner organisation and the Compact "
+                               "officer can record")  # fmt: skip
+            return self._store(request, compact, request.data.get("id") if isinstance(
+                request.data, dict) else None, partial=False, mode="create")  # fmt: skip
 
-    class Detail(mixin, RecordsBase):
-        def _instance(self, request: Request, compact: Compact, ref: str) -> Record:
-            try:
-                return self._queryset(request, compact).get(ref=ref)
-            except self.model.DoesNotExist:
-                raise Http404("No such record") from None
+    class Detail(RecordsBase):
+        def _found(self, request: Request, compact: Compact, ref: str) -> Record:
+            record = self._queryset(request, compact).filter(ref=ref).first()
+            if record is None:
+                raise ApiError(404, "No such record", record=ref)
+            return record
 
-        @extend_schema(operation_id=f"{name}_retrieve", responses={200: response_body})
+        @extend_schema(operation_id=f"{name}_retrieve",
+                       responses={200: response_body, 404: errors[404]})  # fmt: skip
         def get(self, request: Request, slug: str, ref: str) -> Response:
-            return Response(_plain(self._instance(request, _compact(slug), ref)))
+            record = self._found(request, _compact(slug), ref)
+            response = Response(_plain(record))
+            response["ETag"] = etag(record)
+            return response
 
-        @extend_schema(operation_id=f"{name}_update", request=request_body,
-                       responses={200: response_body, 400: schema.ErrorsSerializer})  # fmt: skip
+        def _update(self, request: Request, slug: str, ref: str, partial: bool) -> Response:
+            compact = _compact(slug)
+            self._found(request, compact, ref)  # 404 for a record the user cannot see
+            return self._store(request, compact, ref, partial=partial, mode="update")
+
+        @extend_schema(
+            operation_id=f"{name}_update", request=request_body,
+            responses={200: response_body, **{c: errors[c] for c in (400, 401, 403, 404, 409, 412, 429)}},
+        )  # fmt: skip
         def put(self, request: Request, slug: str, ref: str) -> Response:
-            compact = _compact(slug)
-            return self._store(
-                request, compact, self._instance(request, compact, ref), request.data, partial=False
-            )
+            return self._update(request, slug, ref, partial=False)
 
-        @extend_schema(operation_id=f"{name}_partial_update", request=request_body,
-                       responses={200: response_body, 400: schema.ErrorsSerializer})  # fmt: skip
+        @extend_schema(
+            operation_id=f"{name}_partial_update", request=request_body,
+            responses={200: response_body, **{c: errors[c] for c in (400, 401, 403, 404, 409, 412, 429)}},
+        )  # fmt: skip
         def patch(self, request: Request, slug: str, ref: str) -> Response:
-            compact = _compact(slug)
-            return self._store(
-                request, compact, self._instance(request, compact, ref), request.data, partial=True
-            )
+            return self._update(request, slug, ref, partial=True)
 
+        @extend_schema(
+            operation_id=f"{name}_destroy",
+            responses={204: None, **{c: errors[c] for c in (401, 403, 404, 412, 429)}},
+        )  # fmt: skip
+        def delete(self, request: Request, slug: str, ref: str) -> Response:
+            compact = _compact(slug)
+            self._found(request, compact, ref)
+            try:
+                delete_record(Actor(request.user, "API"), compact, model, ref,
+                              version=_if_match(request))  # fmt: skip
+            except Stale as error:
+                response = errors_response(412, [{"record": ref, "field": None,
+                                                  "message": error.message}])  # fmt: skip
+                response["ETag"] = etag(error.current)
+                return response
+            except ChangeRefused as error:
+                return _refused(error, ref)
+            return Response(status=204)
+
+    ListCreate.model = Detail.model = model
+    ListCreate.serializer_class = Detail.serializer_class = response_body
+    ListCreate.__name__, Detail.__name__ = f"{model.__name__}List", f"{model.__name__}Detail"
     return ListCreate, Detail
 
 
-ConsultationList, ConsultationDetail = _list_view(ConsultationMixin, "consultations")
-AgreementList, AgreementDetail = _list_view(AgreementMixin, "funding_agreements")
-ChangeList, ChangeDetail = _list_view(ChangeMixin, "funding_changes")
+RECORD_VIEWS = {record_type: _record_views(model) for record_type, model in RECORD_MODELS.items()}

@@ -28,6 +28,12 @@ class AuditEntry(models.Model):
     record_ref = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
     summary = models.TextField(blank=True)
+    via = models.CharField(
+        max_length=30, blank=True, help_text="The way in: form, upload, API, admin, import, ..."
+    )
+    version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The changed thing's version after the change"
+    )
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -35,6 +35,8 @@ def record_action(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     summary: str = "",
+    via: str = "",
+    version: int | None = None,
 ) -> AuditEntry:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEntry.objects.create(
@@ -46,4 +48,6 @@ def record_action(
         record_ref=record_ref,
         changes=differences(before, after),
         summary=summary,
+        via=via,
+        version=version,
     )

@@ -101,9 +101,11 @@ def run_demo(arguments: argparse.Namespace) -> int:
     _prepare()
     from django.contrib.auth import get_user_model
 
-    from compactwatch.compacts.shipped import install_shipped_compact
+    from compactwatch.changes.base import Actor
+    from compactwatch.changes.editions import install_shipped_compact
+    from compactwatch.changes.register import add_membership, add_officer
     from compactwatch.demo import load_demo
-    from compactwatch.organisations.models import Membership, Organisation
+    from compactwatch.organisations.models import Organisation
 
     compact = install_shipped_compact()
     loaded = load_demo(compact)
@@ -118,12 +120,11 @@ def run_demo(arguments: argparse.Namespace) -> int:
         user.set_password(password)
         user.is_superuser = user.is_staff = username == "admin"
         user.save()
+        actor = Actor.system("demonstration")
         if username == "officer":
-            compact.officers.add(user)
+            add_officer(actor, compact, user)
         if organisation:
-            Membership.objects.get_or_create(
-                user=user, organisation=Organisation.objects.get(compact=compact, ref=organisation)
-            )
+            add_membership(actor, Organisation.objects.get(compact=compact, ref=organisation), user)
         print(f"  {username:<8} {password:<14} {role}")
     if arguments.no_serve:
         return 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
 from compactwatch.compact.checks import CHECKS, Check
-from compactwatch.compact.edition import Edition, shipped_editions
+from compactwatch.compact.edition import Edition
+from compactwatch.compact.loader import shipped_editions
 
 
 class UnknownEdition(KeyError):
@@ -47,7 +48,7 @@ class CompactEditions:
         """The editions that ship with compactwatch, with their default in-force dates."""
         return cls(shipped_editions().values(), in_force_from)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Edition]:
         return iter(self._editions)
 
     def get(self, edition_id: str) -> Edition:

@@ -149,7 +149,7 @@ def parse_amount(value: Any) -> int | float | Decimal:
         raise FieldProblem(f"{value} is not a believable amount (it must be under a trillion)")
     if exact < 0:
         raise FieldProblem(f"{value} is negative")
-    if exact.as_tuple().exponent < -2:
+    if exact.as_tuple().exponent < -2:  # type: ignore[operator]  # finite: an int
         raise FieldProblem(f"{value} has more than two decimal places")
     return value
 
@@ -291,7 +291,7 @@ class _Reader:
                 name = sorted(unknown)[0]
                 self.error(file, section, shown_id, position, name, f"unknown field '{name}'")
                 continue
-            clean = {}
+            clean: dict[str, Any] = {}
             for name, parse in parsers.items():
                 value = record.get(name)
                 if value is None:

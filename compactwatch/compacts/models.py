@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 
 from compactwatch.compact.edition import Edition as CoreEdition
-from compactwatch.compact.edition import parse_edition
+from compactwatch.compact.loader import parse_edition
+from compactwatch.guard import Guarded, require_way_in
 
 
-class Compact(models.Model):
+class Compact(Guarded):
     slug = models.SlugField(unique=True, help_text="Used in web addresses, e.g. cambridgeshire")
     name = models.CharField(max_length=200, help_text="e.g. The Cambridgeshire Compact")
     area = models.CharField(max_length=200, help_text="The area it covers, e.g. Cambridgeshire")
@@ -33,7 +36,7 @@ class Compact(models.Model):
         return reverse("web:compact", args=[self.slug])
 
 
-class Edition(models.Model):
+class Edition(Guarded):
     """One edition of a Compact: its text and standards (validated by the core) and its date."""
 
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="editions")
@@ -44,6 +47,10 @@ class Edition(models.Model):
         "until a newer edition comes into force."
     )
     updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Counts the edition's changes: a save from an older version is refused.",
+    )
 
     class Meta:
         ordering = ["compact", "in_force_from"]
@@ -62,3 +69,10 @@ class Edition(models.Model):
 
     def core(self) -> CoreEdition:
         return parse_edition(self.document, f"{self.slug}.yaml")
+
+
+@receiver(m2m_changed, sender=Compact.officers.through)
+def _officers_change_through_the_way_in(sender: type, action: str, **kwargs: object) -> None:
+    """Who runs a Compact changes only through compactwatch.changes (audited)."""
+    if action.startswith("pre_"):
+        require_way_in("A Compact's officers")

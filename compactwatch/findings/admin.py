@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from compactwatch.audit.admin import ReadOnlyAdmin
 from compactwatch.findings.models import Finding
-from compactwatch.records.admin import ReadOnlyAdmin
 
 
 @admin.register(Finding)

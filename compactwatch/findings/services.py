@@ -16,27 +16,15 @@ from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.models import Finding
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import Consultation, FundingAgreement, FundingChange, Record
+from compactwatch.records.models import RECORD_MODELS, FundingChange, Record
 
-LINKED = (Consultation, FundingAgreement, FundingChange, Organisation)  # as in COLUMNS
-RECORD_LINK = {
-    Consultation: "consultation",
-    FundingAgreement: "agreement",
-    FundingChange: "change",
-    Organisation: "organisation",
-}
-SECTION = {
-    Consultation: "consultations",
-    FundingAgreement: "funding_agreements",
-    FundingChange: "funding_changes",
-    Organisation: "organisations",
-}
-
-
+# What is checked: the records, and the register's entries (a Compact lead, DBS checks).
+CHECKED: tuple[type[Record | Organisation], ...] = (*RECORD_MODELS.values(), Organisation)
 # The columns a finding is stored in, in the order `_rows` gives them.
-COLUMNS = ("compact_id", "record_type", "record_ref", "consultation_id", "agreement_id",
-           "change_id", "organisation_id", "body_id", "edition", "commitment", "status",
-           "strength", "message", "year", "computed_on")  # fmt: skip
+COLUMNS = ("compact_id", "record_type", "record_ref",
+           *(f"{model.traits.finding_link}_id" for model in CHECKED),
+           "body_id", "edition", "commitment", "status", "strength", "message", "year",
+           "computed_on")  # fmt: skip
 
 
 class Checked(NamedTuple):
@@ -64,8 +52,8 @@ def _rows(
     """The findings of one record, as rows of COLUMNS (`stored_day` is `as_of` as the
     database takes it)."""
     year = item.key_date.year if item.key_date else None
-    links = tuple(item.pk if item.model is linked else None for linked in LINKED)
-    for finding in check_record(SECTION[item.model], item.record, editions, as_of):
+    links = tuple(item.pk if item.model is linked else None for linked in CHECKED)
+    for finding in check_record(item.model.traits.section, item.record, editions, as_of):
         yield (item.compact_id, finding.record_type, finding.record, *links, item.body_id,
                finding.commitment.split("/", 1)[0], finding.commitment, finding.status.value,
                finding.strength, finding.message, year, stored_day)  # fmt: skip
@@ -90,7 +78,7 @@ def store_findings(
         for model, pks in by_model.items() if replace else ():
             for start in range(0, len(pks), 500):
                 Finding.objects.filter(
-                    **{f"{RECORD_LINK[model]}__in": pks[start : start + 500]}
+                    **{f"{model.traits.finding_link}__in": pks[start : start + 500]}
                 ).delete()
         insert_rows(Finding, COLUMNS, rows)
     return len(rows)
@@ -104,7 +92,7 @@ def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -
 def refresh_compact(compact: Compact, as_of: date | None = None) -> int:
     """Recompute every finding of a Compact: after its editions' dates change, and daily."""
     total = 0
-    for model in (Organisation, Consultation, FundingAgreement, FundingChange):
+    for model in CHECKED:
         queryset = model.objects.filter(compact=compact)
         if model is FundingChange:
             queryset = queryset.select_related("agreement__funder", "compact")

@@ -19,10 +19,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from compactwatch.audit.services import record_action
+from compactwatch.changes.base import Actor, Refused
+from compactwatch.changes.grants import GrantStore
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.models import ImportJob, Phase, Status
 from compactwatch.imports.progress import channel
-from compactwatch.imports.storing import GrantStore
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import decimal_amount, grant_of
 from compactwatch.threesixtygiving.reading import GrantsFile, ReadError, SourceGrant
@@ -107,15 +108,23 @@ def _release(job: ImportJob) -> None:
 
 def _storable(data: Any) -> list[tuple[list, str]]:
     """What the schema allows but a funding agreement cannot hold."""
-    amount = decimal_amount(data.get("amountAwarded") if isinstance(data, dict) else None)
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    grant_id = data.get("id")
+    if isinstance(grant_id, str) and not grant_id.strip():
+        # A grant is matched to its stored agreement by its id on every later import: one
+        # without an id would be taken for an agreement entered by hand (they have none).
+        problems.append((["id"], "id is blank: each grant needs its own id to be imported"))
+    amount = decimal_amount(data.get("amountAwarded"))
     if amount is not None and abs(amount) >= LARGEST_AMOUNT:
-        return [
+        problems.append(
             (
                 ["amountAwarded"],
                 "amountAwarded is too large to store: it must be under 1,000,000,000,000",
             )
-        ]
-    return []
+        )
+    return problems
 
 
 def _problems(grant: SourceGrant) -> list[Problem]:
@@ -204,6 +213,10 @@ class Importer:
                 )
                 self._audit(store)
                 return self._finish(Status.DONE)
+        except Refused as error:  # the user is no longer the Compact's officer
+            job.errors = [file_problem(error.message).as_dict()]
+            job.error_count = 1
+            return self._finish(Status.REFUSED)
         except ReadError as error:
             job.errors = [file_problem(str(error)).as_dict()]
             job.error_count = 1
@@ -276,7 +289,8 @@ class Importer:
 
     def _store(self, grants_file: GrantsFile, invalid: set[int], repeated: set[str]):
         job = self.job
-        store = GrantStore(job.compact, f"360Giving file {job.file_name}", job.created_by)
+        actor = Actor(job.created_by, "import") if job.created_by else Actor.system("import")
+        store = GrantStore(actor, job.compact, f"360Giving file {job.file_name}")
         batch = []
         for grant in grants_file.grants(cells=False):
             if grant.position in invalid or grant.grant_id in repeated:

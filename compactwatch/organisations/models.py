@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 
 from compactwatch.compacts.models import Compact, Edition
+from compactwatch.guard import Guarded
+from compactwatch.organisations.traits import Traits
 
 
 class Sector(models.TextChoices):
@@ -22,7 +24,7 @@ class LeadStatus(models.TextChoices):
     NOMINATED = "nominated", "Nominated"
 
 
-class Organisation(models.Model):
+class Organisation(Guarded):
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="organisations")
     ref = models.SlugField(
         max_length=100, help_text="A short id, unique in this Compact; records files use it."
@@ -56,6 +58,15 @@ class Organisation(models.Model):
     source = models.CharField(max_length=300, blank=True, help_text="Where the entry came from")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts the entry's changes: a save from an older version is refused."
+    )
+
+    traits = Traits(
+        type="organisation", section="organisations", label="Organisation",
+        plural="Organisations", prefix="", acting="", part_of=("",),
+        finding_link="organisation", api_path="organisations",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["name"]
@@ -92,8 +103,30 @@ class Organisation(models.Model):
             "dbs_checks_paid_by_organisation": self.dbs_checks_paid,
         }
 
+    @staticmethod
+    def values_from_record(row: dict[str, Any]) -> dict[str, Any]:
+        """Model field values for a row of the records format's `organisations` (the name
+        is kept if the row gives none)."""
+        lead = row["compact_lead"]
+        status = (
+            LeadStatus.NONE
+            if lead is False
+            else LeadStatus.NOMINATED
+            if lead
+            else LeadStatus.NOT_RECORDED
+        )
+        values = {
+            "sector": row["sector"] or "", "kind": row["kind"] or "", "lead_status": status,
+            "lead_name": (lead["name"] or "") if lead else "",
+            "lead_role": (lead["role"] or "") if lead else "",
+            "dbs_checks_paid": row["dbs_checks_paid_by_organisation"],
+        }  # fmt: skip
+        if row["name"]:
+            values["name"] = row["name"]
+        return values
 
-class Signature(models.Model):
+
+class Signature(Guarded):
     """An organisation's signing of (or support for) an edition of the Compact."""
 
     organisation = models.ForeignKey(
@@ -112,7 +145,7 @@ class Signature(models.Model):
         return f"{self.organisation} signed {self.edition.slug}"
 
 
-class Contact(models.Model):
+class Contact(Guarded):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="contacts"
     )
@@ -128,7 +161,7 @@ class Contact(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(Guarded):
     """A person who acts for a partner organisation: records and sees its own records."""
 
     user = models.ForeignKey(

@@ -3,18 +3,8 @@ the admin shows them read-only."""
 
 from django.contrib import admin
 
+from compactwatch.audit.admin import ReadOnlyAdmin
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consultation)

@@ -1,9 +1,9 @@
 """The records that show whether the Compact is kept: consultations, funding agreements and
 changes to funding, holding every field of the records format.
 
-Evidence that can be "recorded as not done" (the format's `false`) is stored as a value
-and a flag: a date (or text) when it was done, the flag when it is recorded as not done,
-neither when it is not recorded.
+Each model declares its `traits` (what kind of record it is, who acts in it, who is part
+of it) and its `format` (its fields in the records format, both ways: records/format.py).
+Records change only through compactwatch.changes (compactwatch/guard.py).
 """
 
 from __future__ import annotations
@@ -16,17 +16,22 @@ from django.db import models
 from django.urls import reverse
 
 from compactwatch.compacts.models import Compact
+from compactwatch.guard import Guarded
 from compactwatch.organisations.models import Organisation
+from compactwatch.organisations.traits import Traits
+from compactwatch.records.format import (
+    AgreementRef,
+    Evidence,
+    Party,
+    Plain,
+    Text,
+    as_record,
+    values_from_record,
+)
+from compactwatch.records.format import Resolver as Resolver
 
 
-def evidence(value: Any, recorded_as_not_done: bool) -> Any:
-    """A field as the records format holds it: the value, False (not done) or None."""
-    if value not in (None, ""):
-        return value
-    return False if recorded_as_not_done else None
-
-
-class Record(models.Model):
+class Record(Guarded):
     """What every record shares: its Compact, its id in records files, and who made it."""
 
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="+")
@@ -38,30 +43,53 @@ class Record(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts the record's changes: a save from an older version is refused."
+    )
 
-    record_type: str = ""
-    section: str = ""
+    traits: Traits
+    format: dict[str, Plain]  # the records format's fields (but its id), in the format's order
 
     class Meta:
         abstract = True
 
+    @property
+    def record_type(self) -> str:
+        return self.traits.type
+
     def key_date(self) -> date | None:
         raise NotImplementedError
 
+    def _follow(self, path: str) -> Organisation | None:
+        target: Any = self
+        for step in path.split("__"):
+            target = getattr(target, step, None) if target is not None else None
+        return target
+
     def body(self) -> Organisation | None:
         """The organisation whose undertaking the record shows being kept (or not)."""
-        raise NotImplementedError
+        return self._follow(self.traits.acting)
 
     def involved(self) -> list[Organisation]:
         """Every organisation in the register the record is about."""
-        raise NotImplementedError
+        found = (self._follow(path) for path in self.traits.part_of)
+        return [organisation for organisation in found if organisation is not None]
+
+    def get_absolute_url(self) -> str:
+        return reverse("web:record", args=[self.compact.slug, self.traits.type, self.ref])
 
     def as_record(self) -> dict[str, Any]:
-        raise NotImplementedError
+        return as_record(self, self.format)
 
+    @classmethod
+    def values_from_record(cls, row: dict[str, Any], resolve: Resolver) -> dict[str, Any]:
+        """Model field values for a row in the records format, read by the core."""
+        return values_from_record(cls.format, row, resolve)
 
-def _org_value(organisation: Organisation | None, name: str) -> str | None:
-    return organisation.ref if organisation else (name or None)
+    @classmethod
+    def format_fields(cls) -> list[str]:
+        """The model fields the records format holds."""
+        return [name for kind in cls.format.values() for name in kind.model_fields()]
 
 
 class Consultation(Record):
@@ -86,8 +114,22 @@ class Consultation(Record):
     feedback_published = models.DateField(null=True, blank=True)
     feedback_not_published = models.BooleanField(default=False)
 
-    record_type = "consultation"
-    section = "consultations"
+    traits = Traits(
+        type="consultation", section="consultations", label="Consultation",
+        plural="Consultations", prefix="c", acting="organisation", part_of=("organisation",),
+        finding_link="consultation", api_path="consultations",
+    )  # fmt: skip
+    format = {
+        "organisation": Party("organisation", "organisation_name"),
+        "title": Text("title"),
+        "opens": Plain("opens"),
+        "closes": Plain("closes"),
+        "formal": Plain("formal"),
+        "shorter_period_rationale": Text("shorter_period_rationale"),
+        "feedback_published": Evidence(
+            "feedback_published", "feedback_not_published", "Recorded as not published"
+        ),
+    }
 
     class Meta:
         ordering = ["-opens", "ref"]
@@ -96,53 +138,8 @@ class Consultation(Record):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("web:record", args=[self.compact.slug, "consultation", self.ref])
-
     def key_date(self) -> date | None:
         return self.opens
-
-    def body(self) -> Organisation | None:
-        return self.organisation
-
-    def involved(self) -> list[Organisation]:
-        return [org for org in (self.organisation,) if org]
-
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "id": self.ref,
-            "organisation": _org_value(self.organisation, self.organisation_name),
-            "title": self.title or None,
-            "opens": self.opens,
-            "closes": self.closes,
-            "formal": self.formal,
-            "shorter_period_rationale": self.shorter_period_rationale or None,
-            "feedback_published": evidence(self.feedback_published, self.feedback_not_published),
-        }
-
-
-def agreement_record(
-    *,
-    ref: str,
-    funder: str | None,
-    recipient: str | None,
-    kind: str | None,
-    amount: Any,
-    currency: str | None,
-    award_date: date | None,
-    start: date | None,
-    end: date | None,
-    decision_rationale: Any = None,
-    single_year_rationale: str | None = None,
-    monitoring_agreed: Any = None,
-) -> dict[str, Any]:
-    """A funding agreement in the records format, as the core's checks read it."""
-    return {
-        "id": ref, "funder": funder, "recipient": recipient, "kind": kind, "amount": amount,
-        "currency": currency, "award_date": award_date, "start": start, "end": end,
-        "decision_rationale": decision_rationale, "single_year_rationale": single_year_rationale,
-        "monitoring_agreed": monitoring_agreed,
-    }  # fmt: skip
 
 
 class FundingAgreement(Record):
@@ -176,8 +173,28 @@ class FundingAgreement(Record):
         max_length=200, blank=True, db_index=True, help_text="The 360Giving grant id, if imported"
     )
 
-    record_type = "funding_agreement"
-    section = "funding_agreements"
+    traits = Traits(
+        type="funding_agreement", section="funding_agreements", label="Funding agreement",
+        plural="Funding agreements", prefix="g", acting="funder", part_of=("funder", "recipient"),
+        finding_link="agreement", api_path="funding-agreements",
+    )  # fmt: skip
+    format = {
+        "funder": Party("funder", "funder_name"),
+        "recipient": Party("recipient", "recipient_name"),
+        "kind": Text("kind"),
+        "amount": Plain("amount"),
+        "currency": Text("currency", default="GBP"),
+        "award_date": Plain("award_date"),
+        "start": Plain("start"),
+        "end": Plain("end"),
+        "decision_rationale": Evidence(
+            "decision_rationale", "decision_rationale_none", "Recorded as none given", text=True
+        ),
+        "single_year_rationale": Text("single_year_rationale"),
+        "monitoring_agreed": Evidence(
+            "monitoring_agreed", "monitoring_not_agreed", "Recorded as not agreed before the award"
+        ),
+    }
 
     class Meta:
         ordering = ["-award_date", "ref"]
@@ -186,33 +203,8 @@ class FundingAgreement(Record):
     def __str__(self) -> str:
         return f"{self.ref}: {self.funder or self.funder_name} to {self.recipient or self.recipient_name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("web:record", args=[self.compact.slug, "funding_agreement", self.ref])
-
     def key_date(self) -> date | None:
         return self.award_date
-
-    def body(self) -> Organisation | None:
-        return self.funder
-
-    def involved(self) -> list[Organisation]:
-        return [org for org in (self.funder, self.recipient) if org]
-
-    def as_record(self) -> dict[str, Any]:
-        return agreement_record(
-            ref=self.ref,
-            funder=_org_value(self.funder, self.funder_name),
-            recipient=_org_value(self.recipient, self.recipient_name),
-            kind=self.kind or None,
-            amount=self.amount,
-            currency=self.currency or None,
-            award_date=self.award_date,
-            start=self.start,
-            end=self.end,
-            decision_rationale=evidence(self.decision_rationale, self.decision_rationale_none),
-            single_year_rationale=self.single_year_rationale or None,
-            monitoring_agreed=evidence(self.monitoring_agreed, self.monitoring_not_agreed),
-        )
 
 
 class ChangeKind(models.TextChoices):
@@ -241,8 +233,30 @@ class FundingChange(Record):
     improvement_timetable_agreed = models.DateField(null=True, blank=True)
     improvement_timetable_not_agreed = models.BooleanField(default=False)
 
-    record_type = "funding_change"
-    section = "funding_changes"
+    traits = Traits(
+        type="funding_change", section="funding_changes", label="Change to funding",
+        plural="Changes to funding", prefix="n", acting="agreement__funder",
+        part_of=("agreement__funder", "agreement__recipient"), finding_link="change",
+        api_path="funding-changes",
+    )  # fmt: skip
+    format = {
+        "agreement": AgreementRef("agreement"),
+        "change": Text("change"),
+        "notice_given": Plain("notice_given"),
+        "effective": Plain("effective"),
+        "in_writing": Plain("in_writing"),
+        "rationale": Evidence("rationale", "rationale_none", "Recorded as none given", text=True),
+        "exceptional_circumstances": Text("exceptional_circumstances"),
+        "mutual_agreement": Plain("mutual_agreement"),
+        "impact_assessed": Evidence(
+            "impact_assessed", "impact_not_assessed", "Recorded as not assessed"
+        ),
+        "performance_related": Plain("performance_related"),
+        "improvement_timetable_agreed": Evidence(
+            "improvement_timetable_agreed", "improvement_timetable_not_agreed",
+            "Recorded as not agreed",
+        ),
+    }  # fmt: skip
 
     class Meta:
         ordering = ["-notice_given", "ref"]
@@ -251,39 +265,19 @@ class FundingChange(Record):
     def __str__(self) -> str:
         return f"{self.ref}: {self.get_change_display() or 'change'} of {self.agreement_id and self.agreement.ref}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("web:record", args=[self.compact.slug, "funding_change", self.ref])
-
     def key_date(self) -> date | None:
         return self.notice_given
 
-    def body(self) -> Organisation | None:
-        return self.agreement.funder if self.agreement else None
 
-    def involved(self) -> list[Organisation]:
-        return self.agreement.involved() if self.agreement else []
-
-    def as_record(self) -> dict[str, Any]:
-        return {
-            "id": self.ref,
-            "agreement": self.agreement.ref if self.agreement else None,
-            "change": self.change or None,
-            "notice_given": self.notice_given,
-            "effective": self.effective,
-            "in_writing": self.in_writing,
-            "rationale": evidence(self.rationale, self.rationale_none),
-            "exceptional_circumstances": self.exceptional_circumstances or None,
-            "mutual_agreement": self.mutual_agreement,
-            "impact_assessed": evidence(self.impact_assessed, self.impact_not_assessed),
-            "performance_related": self.performance_related,
-            "improvement_timetable_agreed": evidence(
-                self.improvement_timetable_agreed, self.improvement_timetable_not_agreed
-            ),
-        }
+def agreement_record(ref: str, **values: Any) -> dict[str, Any]:
+    """A funding agreement in the records format from plain values (imports store agreements
+    as rows, not instances): the fields not given are not recorded."""
+    return {**dict.fromkeys(FundingAgreement.format), **values, "id": ref}
 
 
 RECORD_MODELS: dict[str, type[Record]] = {
-    "consultation": Consultation,
-    "funding_agreement": FundingAgreement,
-    "funding_change": FundingChange,
+    model.traits.type: model for model in (Consultation, FundingAgreement, FundingChange)
+}
+BY_SECTION: dict[str, type[Record]] = {
+    model.traits.section: model for model in RECORD_MODELS.values()
 }

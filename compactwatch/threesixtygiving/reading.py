@@ -20,7 +20,7 @@ import csv
 import io
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -123,7 +123,7 @@ class _CountingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: Any) -> int:
         data = self.raw.read(len(buffer))
         buffer[: len(data)] = data
         self.count += len(data)
@@ -329,7 +329,7 @@ class GrantsFile:
             workbook.close()
 
 
-def _count_rows(sheet) -> int:
+def _count_rows(sheet: Any) -> int:
     return sum(1 for _ in sheet.iter_rows(values_only=True))
 
 
@@ -348,7 +348,7 @@ def _identifier_column(headings: list[str]) -> int:
     return 0
 
 
-def _without_nulls(lines):
+def _without_nulls(lines: Iterable[str]) -> Iterator[str]:
     for line in lines:
         yield line.replace("\0", "")
 
@@ -372,7 +372,7 @@ def _key(row: list[str], index: int) -> str | None:
 class _RowsInput(SpreadsheetInput):
     """flattentool's input over rows already read (one block of a CSV file)."""
 
-    def __init__(self, sheet: str, headings: list[str], rows: list[list[str]], **options):
+    def __init__(self, sheet: str, headings: list[str], rows: list[list[str]], **options: Any):
         super().__init__(**options)
         self._sheet, self._headings, self._rows = sheet, headings, rows
 
@@ -384,7 +384,7 @@ class _RowsInput(SpreadsheetInput):
     def get_sheet_headings(self, sheet_name: str) -> list[str]:
         return self._headings
 
-    def get_sheet_lines(self, sheet_name: str):
+    def get_sheet_lines(self, sheet_name: str) -> Iterator[OrderedDict[str, str]]:
         width = len(self._headings)
         for row in self._rows:
             cells = (row + [""] * width)[:width]
@@ -395,7 +395,7 @@ class _ExactXLSXInput(XLSXInput):
     """XLSX cells hold numbers as binary floats; pass them on as their shortest decimal text,
     so that 1000.1 stays exactly 1000.1 (flattentool makes a Decimal of the text)."""
 
-    def get_sheet_lines(self, sheet_name: str):
+    def get_sheet_lines(self, sheet_name: str) -> Iterator[dict[str, Any]]:
         for line in super().get_sheet_lines(sheet_name):
             for key, value in line.items():
                 if isinstance(value, float):
@@ -405,7 +405,7 @@ class _ExactXLSXInput(XLSXInput):
 
 def _unflatten_block(
     sheet: str, headings: list[str], rows: list[list[str]], first_row: int, with_cells: bool
-) -> tuple[list, list[dict | None]]:
+) -> tuple[list[Any], Sequence[dict[str, list[Any]] | None]]:
     block = _RowsInput(
         sheet,
         headings,
@@ -429,7 +429,7 @@ def _unflatten_block(
     return result, _split_cell_map(cell_map or {}, len(result))
 
 
-def _shift_row(cell, offset: int):
+def _shift_row(cell: Iterable[Any], offset: int) -> list[Any]:
     cell = list(cell)
     if len(cell) >= 4:
         cell[2] += offset

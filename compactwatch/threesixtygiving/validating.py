@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema_rs
@@ -72,7 +73,7 @@ def file_problem(message: str) -> Problem:
     return Problem(-1, "", "", "", message)
 
 
-def _schema_file(*parts: str):
+def _schema_file(*parts: str) -> Traversable:
     return resources.files("compactwatch.threesixtygiving").joinpath("schema", *parts)
 
 
@@ -136,10 +137,10 @@ def _grant_level_oneof(data: dict) -> list[tuple[list, str]]:
     return problems
 
 
-def _message(error, data: Any) -> list[tuple[list, str]]:
+def _message(error: jsonschema_rs.ValidationError, data: Any) -> list[tuple[list, str]]:
     """Plain-English messages for one schema error, as (path, message) pairs."""
     path = list(error.instance_path)
-    kind = error.kind
+    kind: Any = error.kind  # its fields (property, types, options...) depend on its name
     name = kind.name
     field = _field(path)
     value = _value_at(data, path)
@@ -262,8 +263,8 @@ def check_grant(grant: SourceGrant) -> list[Problem]:
         if error.kind.name == "type":
             typed.add(tuple(error.instance_path))
     for error in errors:
-        path = tuple(error.instance_path)
-        if error.kind.name != "type" and path in typed:
+        instance_path = tuple(error.instance_path)
+        if error.kind.name != "type" and instance_path in typed:
             continue  # null where a date or a code belongs: one problem, not three
         found.extend(_message(error, data))
     found.extend(_codelist_problems(data))

@@ -13,7 +13,8 @@ from django import forms
 from compactwatch import permissions
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.records.format import evidence_pairs
+from compactwatch.records.models import RECORD_MODELS, Consultation, FundingAgreement, FundingChange
 
 YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
 WIDGET_CLASSES = {
@@ -25,23 +26,13 @@ WIDGET_CLASSES = {
     forms.NumberInput: "govuk-input govuk-input--width-10",
 }
 
-# (value field, "recorded as not done" flag) pairs, and what a contradiction means.
+# (value field, "recorded as not done" flag) pairs, as the records declare them.
 EVIDENCE = {
-    "feedback_published": "feedback_not_published",
-    "decision_rationale": "decision_rationale_none",
-    "monitoring_agreed": "monitoring_not_agreed",
-    "rationale": "rationale_none",
-    "impact_assessed": "impact_not_assessed",
-    "improvement_timetable_agreed": "improvement_timetable_not_agreed",
+    name: kind
+    for model in RECORD_MODELS.values()
+    for name, kind in evidence_pairs(model.format).items()
 }
-NOT_DONE_LABELS = {
-    "feedback_not_published": "Recorded as not published",
-    "decision_rationale_none": "Recorded as none given",
-    "monitoring_not_agreed": "Recorded as not agreed before the award",
-    "rationale_none": "Recorded as none given",
-    "impact_not_assessed": "Recorded as not assessed",
-    "improvement_timetable_not_agreed": "Recorded as not agreed",
-}
+NOT_DONE_LABELS = {kind.flag: kind.label for kind in EVIDENCE.values()}
 
 
 class DateInput(forms.DateInput):
@@ -85,7 +76,8 @@ class GovukForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        for value, flag in EVIDENCE.items():
+        for value, kind in EVIDENCE.items():
+            flag = kind.flag
             if value in cleaned and cleaned.get(value) not in (None, "") and cleaned.get(flag):
                 self.add_error(
                     flag,
@@ -109,6 +101,7 @@ class RecordForm(GovukForm):
 
     acting_field = ""
     essential: tuple[str, ...] = ()
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, compact: Compact, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -122,21 +115,26 @@ class RecordForm(GovukForm):
             self.fields[self.acting_field].queryset = register.filter(pk__in=own)
             self.fields[self.acting_field].required = True
         if "agreement" in self.fields:
-            self.fields["agreement"].queryset = permissions.visible_records(
+            self.fields["agreement"].queryset = permissions.editable_records(
                 user, FundingAgreement, compact
             ).select_related("funder")
         for name in self.essential:
             self.fields[name].required = True
         self.fields["ref"].required = False
         self.fields["ref"].help_text = "Leave blank to have one made for you"
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
 
     def clean_ref(self) -> str:
-        ref = self.cleaned_data.get("ref", "").strip()
-        model = self._meta.model
-        clash = model.objects.filter(compact=self.compact, ref=ref).exclude(pk=self.instance.pk)
-        if ref and clash.exists():
-            raise forms.ValidationError("Another record already has this reference")
-        return ref
+        return self.cleaned_data.get("ref", "").strip()
+
+    def values(self) -> dict[str, Any]:
+        """What the form changes, for compactwatch.changes (which saves it)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "ref"}
+
+    def _post_clean(self) -> None:
+        # The model's own validation runs in the use case; the form only reads values.
+        pass
 
 
 class ConsultationForm(RecordForm):
@@ -171,16 +169,18 @@ class FundingChangeForm(RecordForm):
                   "impact_assessed", "impact_not_assessed", "performance_related",
                   "improvement_timetable_agreed", "improvement_timetable_not_agreed"]  # fmt: skip
 
-    def clean_agreement(self) -> FundingAgreement | None:
-        agreement = self.cleaned_data.get("agreement")
-        if agreement is not None and not permissions.can_edit(self.user, agreement):
-            raise forms.ValidationError(
-                "You can record changes only to your own organisation's funding"
-            )
-        return agreement
-
 
 class OrganisationForm(GovukForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name != "ref"}
+
     class Meta:
         model = Organisation
         fields = ["name", "ref", "sector", "kind", "charity_number", "company_number", "org_id",
@@ -191,6 +191,7 @@ class EditionDateForm(forms.Form):
     in_force_from = forms.DateField(
         widget=DateInput(attrs={"class": "govuk-input govuk-input--width-10"})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 FORMS = {

@@ -2,9 +2,9 @@
 
 import pytest
 from browser_helpers import assert_no_axe_violations, sign_in
+from service_fixtures import save_record
 
 from compactwatch.records.models import FundingAgreement
-from compactwatch.records.services import save_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password-1"

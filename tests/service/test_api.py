@@ -5,12 +5,12 @@ from datetime import date
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from service_fixtures import save_record
 
 from compactwatch.audit.models import AuditEntry
 from compactwatch.compact.engine import check_record
 from compactwatch.compacts.editions import editions_of
 from compactwatch.records.models import FundingAgreement, FundingChange
-from compactwatch.records.services import save_record
 
 pytestmark = pytest.mark.django_db
 API = "/api/compacts/cambridgeshire"

@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from service_fixtures import save_record
 
 from compactwatch.audit.models import AuditEntry
+from compactwatch.changes.base import Actor
+from compactwatch.changes.register import save_organisation
 from compactwatch.findings.models import Finding
 from compactwatch.imports import services
 from compactwatch.imports.models import ImportJob, Status
@@ -180,7 +183,9 @@ def test_a_newer_file_updates_its_grants_and_says_what_changed(compact, tmp_path
 def test_evidence_added_by_the_officer_survives_a_reimport(compact, tmp_path):
     import_file(compact, TRAFFORD)
     grant_id = json.loads(TRAFFORD.read_bytes())["grants"][0]["id"]
-    FundingAgreement.objects.filter(source_grant_id=grant_id).update(decision_rationale="Scored")
+    agreement = FundingAgreement.objects.get(source_grant_id=grant_id)
+    agreement.decision_rationale = "Scored"  # by the officer, as on the record's form
+    save_record(agreement, None)
     import_file(compact, TRAFFORD)
     assert FundingAgreement.objects.get(source_grant_id=grant_id).decision_rationale == "Scored"
 
@@ -220,11 +225,15 @@ def _grant(number: int, recipient: dict) -> dict:
 
 def test_organisations_are_matched_by_org_id_numbers_then_name(compact, tmp_path):
     register = Organisation.objects.filter(compact=compact)
-    council = register.get(ref="cambridgeshire-county-council")
-    council.org_id = "gb-lae-cam"  # case does not matter
-    council.save()
-    charity = register.create(compact=compact, ref="c", name="A Charity", charity_number="1100001")
-    company = register.create(compact=compact, ref="d", name="A Company", company_number="07000002")
+    system = Actor.system("test")
+    council = save_organisation(
+        system, compact, "cambridgeshire-county-council", {"org_id": "gb-lae-cam"}, mode="update"
+    )  # case does not matter
+    charity = save_organisation(
+        system, compact, "c", {"name": "A Charity", "charity_number": "1100001"}, mode="create"
+    )
+    company = save_organisation(system, compact, "d", {"name": "A Company",
+                                "company_number": "07000002"}, mode="create")  # fmt: skip
     named = register.get(ref="hunts-forum")
     grants = [
         _grant(1, {"id": "GB-CHC-1100001", "name": "A Charity (renamed)"}),
@@ -454,7 +463,8 @@ def test_the_api_refuses_a_file_of_another_kind_and_other_users(
         response = client.post("/api/compacts/cambridgeshire/imports/", {"file": handle},
                                headers=headers)  # fmt: skip
     assert response.status_code == 400
-    assert "is not one of these" in response.json()["file"][0]
+    assert response.json()["errors"][0]["field"] == "file"
+    assert "is not one of these" in response.json()["errors"][0]["message"]
     member = {"Authorization": f"Token {Token.objects.create(user=council_member).key}"}
     assert client.get("/api/compacts/cambridgeshire/imports/", headers=member).status_code == 403
     assert client.get("/api/compacts/cambridgeshire/imports/").status_code == 401

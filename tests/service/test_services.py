@@ -4,17 +4,18 @@ import json
 from datetime import date
 
 import pytest
+from service_fixtures import save_record
 
 from compactwatch.audit.models import AuditEntry
+from compactwatch.changes.base import Actor
+from compactwatch.changes.editions import set_in_force_dates
+from compactwatch.changes.uploads import upload
 from compactwatch.compact.engine import check_record
 from compactwatch.compact.records import InputError
 from compactwatch.compacts.editions import editions_of
 from compactwatch.findings.models import Finding
-from compactwatch.findings.services import refresh_compact
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
-from compactwatch.records.services import save_record
-from compactwatch.records.upload import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -123,8 +124,9 @@ def test_changing_an_editions_date_rejudges_records(compact, officer):
     assert set(
         Finding.objects.filter(consultation=consultation).values_list("edition", flat=True)
     ) == {"cambridgeshire-2007"}
-    compact.editions.filter(slug="cambridgeshire-refreshed").update(in_force_from=date(2011, 1, 1))
-    refresh_compact(compact)
+    set_in_force_dates(
+        Actor(officer, "form"), compact, {"cambridgeshire-refreshed": date(2011, 1, 1)}
+    )
     assert set(
         Finding.objects.filter(consultation=consultation).values_list("edition", flat=True)
     ) == {"cambridgeshire-refreshed"}
@@ -172,7 +174,7 @@ def _file(document, name="records.json"):
 
 
 def test_upload_stores_records_matched_to_the_register(compact, officer):
-    outcome = upload(compact, _file(GOOD), officer)
+    outcome = upload(Actor(officer, "upload"), compact, _file(GOOD))
     assert sum(outcome.created.values()) == 3
     agreement = FundingAgreement.objects.get(compact=compact, ref="up-g1")
     assert agreement.funder.ref == "cambridgeshire-county-council"  # matched by name
@@ -184,7 +186,7 @@ def test_upload_stores_records_matched_to_the_register(compact, officer):
     )
     change = FundingChange.objects.get(compact=compact, ref="up-n1")
     assert change.agreement == agreement
-    again = upload(compact, _file(GOOD), officer)
+    again = upload(Actor(officer, "upload"), compact, _file(GOOD))
     assert sum(again.unchanged.values()) == 3 and not again.created and not again.changed
 
 
@@ -197,7 +199,7 @@ def test_upload_with_one_bad_record_stores_nothing(compact, officer):
         AuditEntry.objects.count(),
     )
     with pytest.raises(InputError) as caught:
-        upload(compact, _file(bad), officer)
+        upload(Actor(officer, "upload"), compact, _file(bad))
     assert "funding change 'up-n1', field 'notice_given'" in str(caught.value)
     after = (
         Consultation.objects.count(),
@@ -219,14 +221,16 @@ def test_upload_may_refer_to_a_stored_agreement(compact, officer, agreement):
             }
         ]
     }
-    upload(compact, _file(document), officer)
+    upload(Actor(officer, "upload"), compact, _file(document))
     assert FundingChange.objects.get(ref="up-n2").agreement == agreement
 
 
 def test_a_member_cannot_upload_for_another_organisation(compact, group_member):
     with pytest.raises(InputError) as caught:
-        upload(compact, _file({"consultations": GOOD["consultations"]}), group_member)
-    assert "consultation 'up-c1', field 'organisation': you can record only for your own" in str(
+        upload(
+            Actor(group_member, "upload"), compact, _file({"consultations": GOOD["consultations"]})
+        )
+    assert "consultation 'up-c1', field 'organisation': You can record only for your own" in str(
         caught.value
     )
     assert not Consultation.objects.filter(ref="up-c1").exists()

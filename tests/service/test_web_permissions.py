@@ -3,9 +3,11 @@
 from datetime import date
 
 import pytest
+from service_fixtures import save_record
 
+from compactwatch.changes.base import Actor
+from compactwatch.changes.register import add_membership
 from compactwatch.records.models import Consultation, FundingAgreement
-from compactwatch.records.services import save_record
 
 pytestmark = pytest.mark.django_db
 C = "/compacts/cambridgeshire"
@@ -60,7 +62,9 @@ def test_the_council_edits_its_own_record_and_the_recipient_can_only_read(
     recipient_user = council_member.__class__.objects.create_user(
         "fenland", password="x-long-password-9"
     )
-    recipient_user.memberships.create(organisation=compact.organisations.get(ref="fenland-cvs"))
+    add_membership(
+        Actor.system("test"), compact.organisations.get(ref="fenland-cvs"), recipient_user
+    )
     client.force_login(recipient_user)
     assert client.get(f"{C}/records/funding_agreement/g-9/").status_code == 200
     assert client.get(f"{C}/records/funding_agreement/g-9/edit/").status_code == 403

@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from compactwatch import permissions
 from compactwatch.audit.models import AuditEntry
-from compactwatch.audit.services import record_action
+from compactwatch.changes.base import Actor, Stale, Taken
+from compactwatch.changes.editions import set_in_force_dates
+from compactwatch.changes.register import save_organisation
 from compactwatch.compacts.models import Compact
-from compactwatch.findings.services import refresh_compact
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.services import save_organisation
 from compactwatch.web.forms import EditionDateForm, OrganisationForm
 
 
@@ -39,32 +38,41 @@ def editions(request: HttpRequest, compact: Compact) -> HttpResponse:
     rows = list(compact.editions.order_by("in_force_from"))
     forms = [
         EditionDateForm(
-            request.POST or None, prefix=row.slug, initial={"in_force_from": row.in_force_from}
+            request.POST or None,
+            prefix=row.slug,
+            initial={"in_force_from": row.in_force_from, "version": row.version},
         )
         for row in rows
     ]
+    stale = None
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        with transaction.atomic():
-            for row, form in zip(rows, forms, strict=True):
-                new = form.cleaned_data["in_force_from"]
-                if new != row.in_force_from:
-                    record_action(request.user, "changed", "edition", row.slug, compact=compact,
-                                  before={"in_force_from": row.in_force_from}, after={"in_force_from": new})  # fmt: skip
-                    row.in_force_from = new
-                    row.save()
-            total = refresh_compact(compact)
-        messages.success(request, f"Dates saved. Every record was checked again: {total} findings.")
-        return redirect("web:manage_editions", compact.slug)
+        try:
+            total = set_in_force_dates(
+                Actor(request.user, "form"), compact,
+                {row.slug: form.cleaned_data["in_force_from"] for row, form in zip(rows, forms, strict=True)},
+                {row.slug: form.cleaned_data["version"] for row, form in zip(rows, forms, strict=True)
+                 if form.cleaned_data["version"]},
+            )  # fmt: skip
+        except Stale as error:
+            stale = error
+        else:
+            messages.success(
+                request,
+                "No date changed."
+                if total is None
+                else f"Dates saved. Every record was checked again: {total} findings.",
+            )
+            return redirect("web:manage_editions", compact.slug)
     return render(
         request,
         "web/manage/editions.html",
-        {"compact": compact, "rows": zip(rows, forms, strict=True)},
+        {"compact": compact, "rows": zip(rows, forms, strict=True), "stale": stale},
     )
 
 
 @officer_only
 def organisation_create(request: HttpRequest, compact: Compact) -> HttpResponse:
-    return _organisation_form(request, compact, Organisation(compact=compact))
+    return _organisation_form(request, compact, None)
 
 
 @officer_only
@@ -75,17 +83,31 @@ def organisation_edit(request: HttpRequest, compact: Compact, ref: str) -> HttpR
 
 
 def _organisation_form(
-    request: HttpRequest, compact: Compact, organisation: Organisation
+    request: HttpRequest, compact: Compact, stored: Organisation | None
 ) -> HttpResponse:
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=stored or Organisation(compact=compact))
+    stale = None
     if request.method == "POST" and form.is_valid():
-        save_organisation(form.save(commit=False), request.user)
-        messages.success(request, f"{organisation.name} saved in the register.")
-        return redirect(organisation.get_absolute_url())
+        try:
+            organisation = save_organisation(
+                Actor(request.user, "form"), compact, form.cleaned_data["ref"], form.values(),
+                mode="update" if stored else "create", version=form.cleaned_data["version"],
+                stored_ref=stored.ref if stored else None,
+            )  # fmt: skip
+        except Stale as error:
+            stale = error
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current.version)
+            form.add_error(None, error.message)
+        except Taken as error:
+            form.add_error("ref", error.message)
+        else:
+            messages.success(request, f"{organisation.name} saved in the register.")
+            return redirect(organisation.get_absolute_url())
     return render(
         request,
         "web/manage/organisation.html",
-        {"compact": compact, "form": form, "organisation": organisation},
+        {"compact": compact, "form": form, "organisation": stored, "stale": stale},
     )
 
 

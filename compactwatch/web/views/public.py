@@ -16,10 +16,10 @@ from compactwatch.compact.diff import describe_parameter, diff_editions
 from compactwatch.compact.planning import NothingToPlan, plan_consultation, plan_notice
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
+from compactwatch.findings.figures import figures as figure_rows
+from compactwatch.findings.figures import imported_funding, years_with_findings
 from compactwatch.organisations.models import Organisation, Sector
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
-from compactwatch.web.figures import figures as figure_rows
-from compactwatch.web.figures import imported_funding, years_with_findings
 
 
 def _compact(slug: str) -> Compact:

@@ -10,19 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from compactwatch import permissions
+from compactwatch.changes.base import Actor, NotFound, Refused, Stale, Taken
+from compactwatch.changes.records import save_record
+from compactwatch.changes.uploads import upload as store_upload
 from compactwatch.compact.records import InputError
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.records.models import RECORD_MODELS, Record
-from compactwatch.records.services import save_record
-from compactwatch.records.upload import upload as store_upload
 from compactwatch.web.forms import FORMS
 
-TYPE_LABELS = {
-    "consultation": "Consultation",
-    "funding_agreement": "Funding agreement",
-    "funding_change": "Change to funding",
-}
+TYPE_LABELS = {record_type: model.traits.label for record_type, model in RECORD_MODELS.items()}
 
 
 def _model(record_type: str) -> type[Record]:
@@ -84,19 +81,36 @@ def _form_page(
 ) -> HttpResponse:
     form_class = FORMS[record_type]
     form = form_class(request.POST or None, instance=instance, compact=compact, user=request.user)
+    stale = None
     if request.method == "POST" and form.is_valid():
-        record = form.save(commit=False)
-        record.compact = compact
-        if not permissions.can_edit(request.user, record):
-            raise PermissionDenied("You can record only for your own organisation")
-        save_record(record, request.user)
-        messages.success(
-            request,
-            f"{TYPE_LABELS[record_type]} {record.ref} saved and checked against the Compact.",
-        )
-        return redirect(record.get_absolute_url())
+        values, ref = form.values(), form.cleaned_data["ref"] or None
+        if instance is not None and ref != instance.ref:
+            values["ref"] = ref or instance.ref
+        try:
+            record = save_record(
+                Actor(request.user, "form"), compact, RECORD_MODELS[record_type],
+                instance.ref if instance else ref, values,
+                mode="update" if instance else "create",
+                version=form.cleaned_data["version"] if instance else None,
+            )  # fmt: skip
+        except NotFound:
+            raise Http404("No such record") from None
+        except Stale as error:
+            stale = error
+            form.data = form.data.copy()
+            form.data["version"] = str(error.current.version)  # saving again keeps theirs
+            form.add_error(None, error.message)
+        except (Taken, Refused) as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                f"{TYPE_LABELS[record_type]} {record.ref} saved and checked against the Compact.",
+            )
+            return redirect(record.get_absolute_url())
     return render(request, "web/records/form.html", {
         "compact": compact, "form": form, "label": TYPE_LABELS[record_type], "instance": instance,
+        "stale": stale,
     })  # fmt: skip
 
 
@@ -135,8 +149,9 @@ def upload(request: HttpRequest, compact: str) -> HttpResponse:
         else:
             try:
                 outcome = store_upload(
-                    the_compact, [(f.name, f.read()) for f in files], request.user
-                )
+                    Actor(request.user, "upload"), the_compact,
+                    [(f.name, f.read()) for f in files],
+                )  # fmt: skip
             except InputError as error:
                 context["errors"] = [str(problem) for problem in error.errors]
             else:

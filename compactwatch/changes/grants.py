@@ -1,4 +1,6 @@
-"""Storing a file's grants as funding agreements, a batch at a time, with their findings.
+"""Storing a 360Giving file's grants as funding agreements, a batch at a time, with their
+findings: the use case behind an import (compactwatch/imports runs the job around it).
+Only a Compact's officer imports into it.
 
 Grants are matched to stored agreements by their 360Giving grant id: a grant already
 stored with the same values is left alone, one whose values differ is updated and the
@@ -16,12 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
 
 from compactwatch.bulk import insert_rows_by_ref
+from compactwatch.changes.base import Actor, Refused, changing
+from compactwatch.changes.grant_register import REF_LENGTH, Entry, RegisterIndex
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.services import Checked, refresh, store_findings
-from compactwatch.imports.register import REF_LENGTH, Entry, RegisterIndex
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement, agreement_record
 from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
@@ -29,12 +31,11 @@ from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
 Party = Entry | Organisation  # a funder or recipient: found in the register, or just added
 CHANGES_KEPT = 200
 PENNY = Decimal("0.01")
-# The columns of a new agreement, in the order `GrantStore._insert` gives them.
-AGREEMENT_COLUMNS = ("compact_id", "ref", "created", "updated", "created_by_id", "funder_id",
-                     "funder_name", "recipient_id", "recipient_name", "kind", "amount",
-                     "currency", "award_date", "start", "end", "decision_rationale",
-                     "decision_rationale_none", "single_year_rationale", "monitoring_agreed",
-                     "monitoring_not_agreed", "programme", "source_grant_id")  # fmt: skip
+# The columns a new agreement's row gives, in the order `GrantStore._insert` gives them;
+# the others take their defaults (compactwatch/bulk.py).
+AGREEMENT_COLUMNS = ("compact_id", "ref", "created_by_id", "funder_id", "recipient_id", "kind",
+                     "amount", "currency", "award_date", "start", "end", "programme",
+                     "source_grant_id")  # fmt: skip
 # The agreement's fields an import writes (and compares): its parties, and what `_values` gives.
 VALUES = ("kind", "amount", "currency", "award_date", "start", "end", "programme")
 WRITTEN = ("funder", "recipient", *VALUES)
@@ -100,21 +101,28 @@ def _as_stored(agreement: FundingAgreement) -> dict[str, str | None]:
 class GrantStore:
     """Stores grants for one import. Call `store` with batches, inside one transaction."""
 
-    def __init__(self, compact: Compact, source: str, user: Any = None):
+    def __init__(self, actor: Actor, compact: Compact, source: str):
+        if not actor.is_officer(compact):
+            raise Refused("Only the Compact officer can import grants into the Compact")
         self.compact = compact
         self.register = RegisterIndex(compact, source)
-        self.user = user if user is not None and user.is_authenticated else None
+        self.user = actor.user if actor.user is not None and actor.user.is_authenticated else None
         self.outcome = StoreOutcome()
 
     def store(self, grants: list[Grant]) -> None:
+        with changing():
+            self._store(grants)
+
+    def _store(self, grants: list[Grant]) -> None:
         organisations = [g for g in grants if g.recipient is not None]
         self.outcome.individuals += len(grants) - len(organisations)
         ids = [grant.grant_id for grant in organisations]
+        # Held until the import ends, so that a form saved meanwhile waits, then sees it.
         stored = {
             agreement.source_grant_id: agreement
-            for agreement in FundingAgreement.objects.filter(
-                compact=self.compact, source_grant_id__in=ids
-            ).select_related("funder", "recipient")
+            for agreement in FundingAgreement.objects.select_for_update(of=("self",))
+            .filter(compact=self.compact, source_grant_id__in=[i for i in ids if i])
+            .select_related("funder", "recipient")
         }
         new: list[tuple[Grant, Party, Party, str]] = []
         changed: list[FundingAgreement] = []
@@ -138,6 +146,7 @@ class GrantStore:
                 self.outcome.unchanged += 1
                 continue
             self._fill(agreement, grant, funder, recipient)
+            agreement.version += 1
             changed.append(agreement)
             if len(self.outcome.changes) < CHANGES_KEPT:
                 self.outcome.changes.append(
@@ -154,7 +163,7 @@ class GrantStore:
         self._insert(new)
         if changed:
             FundingAgreement.objects.bulk_update(
-                changed, [*WRITTEN, "funder_name", "recipient_name"], batch_size=500
+                changed, [*WRITTEN, "funder_name", "recipient_name", "version"], batch_size=500
             )
         self.outcome.created += len(new)
         self.outcome.changed += len(changed)
@@ -166,7 +175,6 @@ class GrantStore:
         if not new:
             return
         ops = connection.ops
-        now = ops.adapt_datetimefield_value(timezone.now())
         user = self.user.pk if self.user else None
 
         def day(value: date | None) -> Any:
@@ -175,10 +183,10 @@ class GrantStore:
         rows, checks = [], []
         for grant, funder, recipient, ref in new:
             values = _values(grant)
-            rows.append((self.compact.pk, ref, now, now, user, funder.pk, "", recipient.pk, "",
-                         values["kind"], values["amount"], values["currency"],
-                         day(values["award_date"]), day(values["start"]), day(values["end"]),
-                         "", False, "", None, False, values["programme"], grant.grant_id))  # fmt: skip
+            rows.append((self.compact.pk, ref, user, funder.pk, recipient.pk, values["kind"],
+                         values["amount"], values["currency"], day(values["award_date"]),
+                         day(values["start"]), day(values["end"]), values["programme"],
+                         grant.grant_id))  # fmt: skip
             values.pop("programme")  # not part of the records format
             record = agreement_record(ref=ref, funder=funder.ref, recipient=recipient.ref, **values)
             checks.append((ref, funder.pk, grant.award_date, record))

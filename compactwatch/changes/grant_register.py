@@ -1,19 +1,19 @@
 """Finding a grant's funder and recipient in the register, and adding those not in it.
 
-An organisation is matched by its org-id, then its charity number, then its company
-number, then its name; one not found is added to the register, marked as imported.
+The register is held in memory for the length of an import (a file names thousands of
+organisations), matched by the one matcher's keys and order (organisations/matching.py);
+one not found is added to the register, marked as imported.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.db import connection
-from django.utils import timezone
 from django.utils.text import slugify
 
 from compactwatch.bulk import insert_rows_by_ref
 from compactwatch.compacts.models import Compact
+from compactwatch.organisations.matching import identity_keys, normalise, other_org_id
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import OrganisationId
 
@@ -29,29 +29,25 @@ class Entry(NamedTuple):
     org_id: str
 
 
+# The matcher's keys an import uses, in its order (a grant names no id in the register).
+IDENTITY = ("org_id", "charity_number", "company_number", "name")
+# The columns a new organisation's row gives, in the order `_insert` gives them; the others
+# take their defaults (compactwatch/bulk.py).
+COLUMNS = ("compact_id", "ref", "name", "sector", "charity_number", "company_number", "org_id",
+           "imported", "source")  # fmt: skip
+
+
 def _keys(org_id: str, charity: str, company: str, name: str) -> tuple[str, ...]:
-    return (org_id.upper(), charity.upper(), company.upper(), name.casefold())
-
-
-def _other_org_id(found: Entry | Organisation, who: OrganisationId) -> bool:
-    """Two org-ids that differ are two organisations, whatever their names or numbers."""
-    return bool(found.org_id and who.org_id) and found.org_id.upper() != who.org_id.upper()
-
-
-# The columns of a new organisation, in the order `_insert` gives them.
-COLUMNS = ("compact_id", "ref", "name", "sector", "kind", "charity_number", "company_number",
-           "org_id", "lead_status", "lead_name", "lead_role", "dbs_checks_paid", "imported",
-           "source", "created", "updated")  # fmt: skip
+    return tuple(normalise(field, value) for field, value in
+                 zip(IDENTITY, (org_id, charity, company, name), strict=True))  # fmt: skip
 
 
 def _insert(added: list[Organisation]) -> None:
     """Insert new organisations as plain rows (many thousands in a large file), then give
     each instance its primary key."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     keys = insert_rows_by_ref(Organisation, COLUMNS, [
-        (o.compact_id, o.ref, o.name, o.sector, o.kind, o.charity_number, o.company_number,
-         o.org_id, o.lead_status, o.lead_name, o.lead_role, o.dbs_checks_paid, o.imported,
-         o.source, now, now)
+        (o.compact_id, o.ref, o.name, o.sector, o.charity_number, o.company_number, o.org_id,
+         o.imported, o.source)
         for o in added
     ], added[0].compact_id)  # fmt: skip
     for organisation in added:
@@ -85,10 +81,9 @@ class RegisterIndex:
                 table.setdefault(key, entry)
 
     def find(self, who: OrganisationId) -> Entry | Organisation | None:
-        keys = _keys(who.org_id, who.charity_number, who.company_number, who.name)
-        for table, key in zip(self.tables, keys, strict=True):
-            found = table.get(key) if key else None
-            if found is not None and not _other_org_id(found, who):
+        for field, key in identity_keys(who):
+            found = self.tables[IDENTITY.index(field)].get(key)
+            if found is not None and not other_org_id(found.org_id, who.org_id):
                 return found
         return None
 

@@ -1,0 +1,118 @@
+"""Changing a Compact's editions: the dates they come into force, and installing the
+editions (and initial register) that ship with compactwatch.
+
+Records are judged by the edition in force on their date, so a change of date checks
+every record of the Compact again.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+
+import yaml
+
+from compactwatch.changes.base import Actor, Refused, Stale, changes_since, changing
+from compactwatch.compact.loader import shipped_editions
+from compactwatch.compacts.models import Compact, Edition
+from compactwatch.findings.services import refresh_compact
+from compactwatch.organisations.models import Organisation, Signature
+
+REGISTER_FILES = {"cambridgeshire": "cambridgeshire-supporters.yaml"}
+
+
+def set_in_force_dates(
+    actor: Actor,
+    compact: Compact,
+    dates: dict[str, date],
+    versions: dict[str, int] | None = None,
+) -> int | None:
+    """Set the in-force dates of a Compact's editions (by edition id); `versions` are those
+    the officer read. Returns how many findings the recheck stored, or None if no date
+    changed."""
+    with changing():
+        if not actor.is_officer(compact):
+            raise Refused("Only the Compact officer can change when editions come into force")
+        rows = {row.slug: row for row in compact.editions.select_for_update()}
+        changed = False
+        for slug, new in dates.items():
+            row = rows[slug]
+            expected = (versions or {}).get(slug)
+            if expected is not None and row.version != expected:
+                raise Stale(row, changes_since(compact, "edition", slug, expected))
+            if new == row.in_force_from:
+                continue
+            before = {"in_force_from": row.in_force_from}
+            row.in_force_from, row.version = new, row.version + 1
+            row.save(update_fields=["in_force_from", "version", "updated"])
+            actor.audit("changed", "edition", slug, compact=compact, before=before,
+                        after={"in_force_from": new}, version=row.version)  # fmt: skip
+            changed = True
+        return refresh_compact(compact) if changed else None
+
+
+def install_shipped_compact(slug: str = "cambridgeshire", actor: Actor | None = None) -> Compact:
+    """Create (or bring up to date) a Compact from its shipped editions and initial register."""
+    actor = actor or Actor.system()
+    editions = [edition for edition in shipped_editions().values() if edition.compact == slug]
+    if not editions:
+        raise ValueError(f"no shipped editions for a Compact called '{slug}'")
+    with changing():
+        if not actor.is_site_admin():
+            raise Refused("Only a site administrator can set up a Compact")
+        first = editions[0]
+        compact, created = Compact.objects.get_or_create(
+            slug=slug, defaults={"name": first.title, "area": slug.replace("-", " ").title()}
+        )
+        if created:
+            actor.audit(
+                "created", "compact", slug, compact=compact, summary="from the shipped editions"
+            )
+        rows = {}
+        for edition in editions:
+            row, created = Edition.objects.get_or_create(
+                compact=compact,
+                slug=edition.id,
+                defaults={
+                    "document": edition.document,
+                    "in_force_from": edition.default_in_force_from,
+                },
+            )
+            if created or row.document != edition.document:
+                if not created:
+                    row.document, row.version = edition.document, row.version + 1
+                    row.save(update_fields=["document", "version", "updated"])
+                actor.audit("created" if created else "changed", "edition", edition.id,
+                            compact=compact, version=row.version,
+                            summary="the shipped edition's text")  # fmt: skip
+            rows[edition.id] = row
+        register_file = REGISTER_FILES.get(slug)
+        if register_file:
+            _install_register(actor, compact, register_file, rows)
+    return compact
+
+
+def _install_register(
+    actor: Actor, compact: Compact, register_file: str, rows: dict[str, Edition]
+) -> None:
+    data = yaml.safe_load(
+        resources.files("compactwatch.organisations.data")
+        .joinpath(register_file)
+        .read_text("utf-8")
+    )
+    for entry in data["supporters"]:
+        organisation, created = Organisation.objects.get_or_create(
+            compact=compact,
+            ref=entry["ref"],
+            defaults={
+                "name": entry["name"],
+                "sector": entry.get("sector", ""),
+                "kind": entry.get("kind", ""),
+                "source": f"Supporters listed in the {data['edition']} edition",
+            },
+        )
+        if created:
+            actor.audit("created", "organisation", organisation.ref, compact=compact,
+                        after=organisation.as_record(), version=1,
+                        summary="from the Compact's published supporters")  # fmt: skip
+        Signature.objects.get_or_create(organisation=organisation, edition=rows[data["edition"]])

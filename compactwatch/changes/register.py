@@ -1,0 +1,184 @@
+"""Changing the register and who may act: organisations, their signatures and contacts,
+the people who act for them (memberships), and a Compact's officers.
+
+Only a Compact's officer (or a site administrator) changes its register and memberships;
+only a site administrator makes or removes Compact officers. Every change is audited with
+its old and new values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Model
+
+from compactwatch.changes.base import (
+    Actor,
+    NotFound,
+    Refused,
+    Stale,
+    Taken,
+    changes_since,
+    changing,
+)
+from compactwatch.compacts.models import Compact
+from compactwatch.findings.services import refresh
+from compactwatch.organisations.models import Contact, Membership, Organisation, Signature
+
+OFFICERS_ONLY = "Only the Compact officer can change the register"
+
+
+def _require_officer(actor: Actor, compact: Compact) -> None:
+    if not actor.is_officer(compact):
+        raise Refused(OFFICERS_ONLY)
+
+
+def write_organisation(
+    actor: Actor,
+    compact: Compact,
+    ref: str,
+    values: dict[str, Any],
+    *,
+    mode: str = "upsert",
+    version: int | None = None,
+    summary: str = "",
+) -> tuple[Organisation, bool]:
+    """Create or change one entry of the register (inside `changing()`); returns it and
+    whether anything changed. Findings are left to the caller."""
+    _require_officer(actor, compact)
+    stored = (
+        Organisation.objects.select_for_update().filter(compact=compact, ref=ref).first()
+        if ref
+        else None
+    )
+    if stored is None and mode == "update":
+        raise NotFound("No such organisation in the register")
+    if stored is not None and mode == "create":
+        raise Taken("An organisation in the register already has this id", "ref")
+    if stored is not None and version is not None and stored.version != version:
+        raise Stale(stored, changes_since(compact, "organisation", ref, version))
+    organisation = stored or Organisation(compact=compact, ref=ref)
+    names = list(values)
+    before = {**organisation.as_record(), **{n: getattr(organisation, n) for n in names}}
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    if not organisation.name:
+        organisation.name = organisation.ref
+    after = {**organisation.as_record(), **{n: getattr(organisation, n) for n in names}}
+    if stored is not None and before == after:
+        return organisation, False
+    organisation.version = stored.version + 1 if stored else 1
+    organisation.save()
+    actor.audit(
+        "created" if stored is None else "changed", "organisation", organisation.ref,
+        compact=compact, before=before if stored else None, after=after,
+        version=organisation.version, summary=summary,
+    )  # fmt: skip
+    return organisation, True
+
+
+def save_organisation(
+    actor: Actor,
+    compact: Compact,
+    ref: str,
+    values: dict[str, Any],
+    *,
+    mode: str,
+    version: int | None = None,
+    stored_ref: str | None = None,
+) -> Organisation:
+    """Create or change one entry of the register and check it again. `stored_ref` is the
+    entry's id before this change, when the change gives it a new one."""
+    with changing():
+        if stored_ref and stored_ref != ref:
+            values = {**values, "ref": ref}
+            ref = stored_ref
+        organisation, changed = write_organisation(
+            actor, compact, ref, values, mode=mode, version=version
+        )
+        if changed:
+            refresh([organisation])
+    return organisation
+
+
+# Signatures, contacts and memberships: rows of an organisation, shown in the admin.
+ENTRY_TYPES = {Signature: "signature", Contact: "contact", Membership: "membership"}
+
+
+def _entry_values(entry: Model) -> dict[str, Any]:
+    return {
+        field.name: str(getattr(entry, field.name))
+        for field in entry._meta.concrete_fields
+        if field.name != "id"
+    }
+
+
+def save_entry(actor: Actor, entry: Signature | Contact | Membership) -> None:
+    """Add or change a signature, contact or membership of an organisation."""
+    compact = entry.organisation.compact
+    with changing():
+        _require_officer(actor, compact)
+        stored = type(entry).objects.filter(pk=entry.pk).first() if entry.pk else None
+        before = _entry_values(stored) if stored else None
+        entry.save()
+        actor.audit("created" if stored is None else "changed", ENTRY_TYPES[type(entry)],
+                    entry.organisation.ref, compact=compact, before=before,
+                    after=_entry_values(entry))  # fmt: skip
+
+
+def delete_entry(actor: Actor, entry: Signature | Contact | Membership) -> None:
+    compact = entry.organisation.compact
+    with changing():
+        _require_officer(actor, compact)
+        actor.audit("deleted", ENTRY_TYPES[type(entry)], entry.organisation.ref,
+                    compact=compact, before=_entry_values(entry), after=None)  # fmt: skip
+        entry.delete()
+
+
+def add_membership(actor: Actor, organisation: Organisation, user: Any) -> Membership:
+    """`user` acts for `organisation` from now on: records for it, sees its records."""
+    with changing():
+        _require_officer(actor, organisation.compact)
+        membership, created = Membership.objects.get_or_create(user=user, organisation=organisation)
+        if created:
+            actor.audit("created", "membership", organisation.ref, compact=organisation.compact,
+                        before=None, after=_entry_values(membership),
+                        summary=f"{user.get_username()} acts for {organisation.name}")  # fmt: skip
+    return membership
+
+
+def set_officers(actor: Actor, compact: Compact, users: list[Any]) -> None:
+    """Make exactly these users the Compact's officers (site administrators only)."""
+    with changing():
+        if not actor.is_site_admin():
+            raise Refused("Only a site administrator can make or remove Compact officers")
+        before = sorted(user.get_username() for user in compact.officers.all())
+        after = sorted(user.get_username() for user in users)
+        if before == after:
+            return
+        compact.officers.set(users)
+        actor.audit("changed", "officers", compact.slug, compact=compact,
+                    before={"officers": before}, after={"officers": after},
+                    summary="Compact officers changed")  # fmt: skip
+
+
+def add_officer(actor: Actor, compact: Compact, user: Any) -> None:
+    set_officers(actor, compact, [*compact.officers.all(), user])
+
+
+def save_compact(actor: Actor, compact: Compact) -> Compact:
+    """Create a Compact or change its name, area or description (site administrators, or
+    its officers for an existing one)."""
+    with changing():
+        if compact.pk is None and not actor.is_site_admin():
+            raise Refused("Only a site administrator can set up a Compact")
+        if compact.pk is not None and not actor.is_officer(compact):
+            raise Refused("Only the Compact officer can change the Compact")
+        stored = Compact.objects.filter(pk=compact.pk).first() if compact.pk else None
+        fields = ("slug", "name", "area", "description")
+        before = {name: getattr(stored, name) for name in fields} if stored else None
+        compact.save()
+        actor.audit("created" if stored is None else "changed", "compact", compact.slug,
+                    compact=compact, before=before,
+                    after={name: getattr(compact, name) for name in fields})  # fmt: skip
+    return compact
