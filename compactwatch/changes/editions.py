@@ -15,7 +15,7 @@ import yaml
 from compactwatch.changes.base import Actor, Refused, Stale, changes_since, changing
 from compactwatch.compact.loader import shipped_editions
 from compactwatch.compacts.models import Compact, Edition
-from compactwatch.findings.services import refresh_compact
+from compactwatch.findings.services import refresh, refresh_compact
 from compactwatch.organisations.models import Organisation, Signature
 
 REGISTER_FILES = {"cambridgeshire": "cambridgeshire-supporters.yaml"}
@@ -100,6 +100,7 @@ def _install_register(
         .joinpath(register_file)
         .read_text("utf-8")
     )
+    added = []
     for entry in data["supporters"]:
         organisation, created = Organisation.objects.get_or_create(
             compact=compact,
@@ -115,4 +116,6 @@ def _install_register(
             actor.audit("created", "organisation", organisation.ref, compact=compact,
                         after=organisation.as_record(), version=1,
                         summary="from the Compact's published supporters")  # fmt: skip
+            added.append(organisation)
         Signature.objects.get_or_create(organisation=organisation, edition=rows[data["edition"]])
+    refresh(added)  # an entry is checked as soon as it is in the register (a Compact lead)
