@@ -113,6 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # request to cancel through it while its grants are stored in one long transaction.
 DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
+# A running import's worker beats every 10 seconds; this long a silence means it stopped.
+IMPORT_STALL_SECONDS = int(os.environ.get("COMPACTWATCH_IMPORT_STALL_SECONDS", "60"))
+
 # Long imports run in the background, queued in the database (`compactwatch manage db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

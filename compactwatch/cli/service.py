@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import shutil
@@ -67,8 +68,46 @@ def _prepare() -> None:
     call_command("collectstatic", verbosity=0, interactive=False)
 
 
+SUPERVISE_EVERY = 5  # seconds between looks at the worker and at running imports
+
+
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--interval", "1"])
+
+
+def _supervise(server: subprocess.Popen) -> int:
+    """Serve until the server stops, keeping the import worker running: a worker that dies
+    (killed, or out of memory) is started again, and an import it was running is marked as
+    failed (and audited) once its heartbeat has been silent for a minute."""
+    from django.db import connections
+
+    from compactwatch.imports.services import fail_stalled_jobs
+
+    worker = _start_worker()
+    try:
+        while server.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=SUPERVISE_EVERY)
+            if worker.poll() is not None and server.poll() is None:
+                print(f"The import worker stopped (exit status {worker.returncode}); "
+                      "starting it again.", file=sys.stderr, flush=True)  # fmt: skip
+                worker = _start_worker()
+            try:
+                fail_stalled_jobs()
+            except Exception as error:  # the database busy or away: look again next time
+                print(f"Could not look at running imports: {error}", file=sys.stderr)
+            finally:
+                connections.close_all()
+        return server.returncode
+    finally:
+        if worker.poll() is None:
+            worker.terminate()
+            worker.wait()
+
+
 def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
-    """Serve the app with gunicorn and, beside it, the worker that runs queued imports."""
+    """Serve the app with gunicorn and, beside it, the supervised worker that runs queued
+    imports."""
     executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
         "gunicorn"
     )
@@ -79,19 +118,17 @@ def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
                       "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
     if not with_worker:
         os.execv(executable, server_command)
-    worker = subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--interval", "1"])
     server = subprocess.Popen(server_command)
     # Stopped by a service manager (SIGTERM): stop the server, and with it the worker.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
-        return server.wait()
+        return _supervise(server)
     except KeyboardInterrupt:
         return server.wait()
     finally:
-        for process in (server, worker):
-            if process.poll() is None:
-                process.terminate()
-                process.wait()
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
 
 
 def run_demo(arguments: argparse.Namespace) -> int:

@@ -21,8 +21,10 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled: nothing stored"
 
 
-# An import reports every second or so; ten minutes of silence means it has stopped.
-STALL_AFTER = timedelta(minutes=10)
+# A running import's worker beats every HEARTBEAT seconds, whatever it is doing (a thread
+# of its own); a minute of silence means the worker has stopped.
+HEARTBEAT = 10
+STALL_AFTER = timedelta(seconds=settings.IMPORT_STALL_SECONDS)
 FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.CANCELLED)
 
 

@@ -47,6 +47,10 @@ class DatabaseChannel:
     def request_cancel(self, job: ImportJob) -> None:
         ImportJob.objects.using(JOBS).filter(pk=job.pk).update(cancel_requested=True)
 
+    def beat(self, job: ImportJob) -> None:
+        """The worker is alive (from its heartbeat thread, whatever the import is doing)."""
+        ImportJob.objects.using(JOBS).filter(pk=job.pk).update(reported=timezone.now())
+
     def latest(self, job: ImportJob) -> ImportJob:
         return job  # the row itself is up to date
 
@@ -65,6 +69,13 @@ class FileChannel:
 
     def _cancel(self, job: ImportJob) -> Path:
         return self._folder() / f"cancel-{job.pk}"
+
+    def _alive(self, job: ImportJob) -> Path:
+        return self._folder() / f"alive-{job.pk}"
+
+    def beat(self, job: ImportJob) -> None:
+        """The worker is alive (from its heartbeat thread, whatever the import is doing)."""
+        self._alive(job).touch()
 
     def publish(self, job: ImportJob) -> None:
         _stamp(job)
@@ -86,14 +97,15 @@ class FileChannel:
             figures = {}
         for name in FIELDS:
             setattr(job, name, figures.get(name, getattr(job, name)))
-        if figures:
-            mtime = self._progress(job).stat().st_mtime
-            job.reported = datetime.fromtimestamp(mtime, tz=UTC)
+        times = [path.stat().st_mtime for path in (self._progress(job), self._alive(job))
+                 if path.exists()]  # fmt: skip
+        if times:
+            job.reported = datetime.fromtimestamp(max(times), tz=UTC)
         job.cancel_requested = self.cancel_requested(job)
         return job
 
     def clear(self, job: ImportJob) -> None:
-        for path in (self._progress(job), self._cancel(job)):
+        for path in (self._progress(job), self._cancel(job), self._alive(job)):
             path.unlink(missing_ok=True)
 
 

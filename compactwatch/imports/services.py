@@ -9,20 +9,21 @@ transaction, so that a failure or a cancellation leaves nothing half done.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from compactwatch.audit.services import record_action
 from compactwatch.changes.base import Actor, Refused
 from compactwatch.changes.grants import GrantStore
 from compactwatch.compacts.models import Compact
-from compactwatch.imports.models import ImportJob, Phase, Status
+from compactwatch.imports.models import HEARTBEAT, ImportJob, Phase, Status
 from compactwatch.imports.progress import channel
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import decimal_amount, grant_of
@@ -86,17 +87,55 @@ def request_cancel(job: ImportJob) -> bool:
 
 
 def mark_stalled_failed(job: ImportJob) -> bool:
-    """Close a job whose worker stopped without finishing; returns False if it is not stalled."""
+    """Close a job whose worker stopped without finishing (its transaction rolled back, so
+    nothing is half stored), and say so in the audit trail; returns False if it is not
+    stalled."""
+    job = channel().latest(job)
     if not job.stalled(timezone.now()):
         return False
-    ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
+    closed = ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
         status=Status.FAILED, phase=Phase.FINISHED, finished=timezone.now(),
         errors=[file_problem("the import stopped without finishing (its worker stopped); "
                              "nothing from the file was kept: import it again").as_dict()],
     )  # fmt: skip
+    if closed:
+        record_action(None, "import failed", "360giving_import", str(job.pk),
+                      compact=job.compact, via="worker supervision",
+                      summary=f"{job.file_name}: its worker stopped; nothing was kept")  # fmt: skip
     _release(job)
     job.refresh_from_db()
-    return True
+    return bool(closed)
+
+
+def fail_stalled_jobs() -> int:
+    """Close every running import whose worker has stopped; returns how many. Run by the
+    supervisor of `serve` and `demo` every few seconds, and by `manage fail_stalled_imports`."""
+    running = ImportJob.objects.filter(status=Status.RUNNING).select_related("compact")
+    return sum(mark_stalled_failed(job) for job in running)
+
+
+class Heartbeat:
+    """While an import runs, a thread says every HEARTBEAT seconds that its worker is alive,
+    even while the import itself is busy for minutes (a large spreadsheet being read)."""
+
+    def __init__(self, job: ImportJob):
+        self.job, self.stop = job, threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"import-{job.pk}", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(HEARTBEAT):
+                channel().beat(self.job)
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def __enter__(self) -> Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def _release(job: ImportJob) -> None:
@@ -327,4 +366,5 @@ class Importer:
 def run_job(job_id: int, progress: Progress | None = None) -> ImportJob:
     """Run the import job `job_id` (from the queue's worker or the command)."""
     job = ImportJob.objects.select_related("compact", "created_by").get(pk=job_id)
-    return Importer(job, progress).run()
+    with Heartbeat(job):
+        return Importer(job, progress).run()
