@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "compactwatch.middleware.RejectNulCharacters",
+    "compactwatch.limits.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A second connection to the same database: an import reports its progress and hears a
 # request to cancel through it while its grants are stored in one long transaction.
 DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# The largest upload each view takes (compactwatch/limits.py); anything else sent to the
+# service is limited by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+UPLOAD_LIMITS = {
+    "web:upload": int(os.environ.get("COMPACTWATCH_RECORDS_UPLOAD_MB", "20")) << 20,
+    "web:imports": int(os.environ.get("COMPACTWATCH_IMPORT_UPLOAD_MB", "600")) << 20,
+    "api:imports": int(os.environ.get("COMPACTWATCH_IMPORT_UPLOAD_MB", "600")) << 20,
+}
 
 # A running import's worker beats every 10 seconds; this long a silence means it stopped.
 IMPORT_STALL_SECONDS = int(os.environ.get("COMPACTWATCH_IMPORT_STALL_SECONDS", "60"))

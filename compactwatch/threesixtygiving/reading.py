@@ -19,6 +19,7 @@ import codecs
 import csv
 import io
 import warnings
+import zipfile
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +27,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.etree import ElementTree
 
 import ijson
 from flattentool.exceptions import DataErrorWarning
 from flattentool.input import SpreadsheetInput, XLSXInput
 from flattentool.schema import SchemaParser
+
+from compactwatch.threesixtygiving.workbook import WorkbookTooLarge, measure
 
 FORMS = {".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 MAX_SPREADSHEET_ROWS = 50_000  # a sheet's rows, heading included, as the 360Giving tool limits
@@ -305,32 +309,17 @@ class GrantsFile:
             yield SourceGrant(position, data, grant_cells)
 
     def _check_spreadsheet_size(self) -> None:
-        import zipfile
-
-        import openpyxl
-
+        """Count the real rows and cell sizes from the file's XML before reading it (its
+        own row count can lie; a small file can unpack to gigabytes)."""
         try:
-            workbook = openpyxl.load_workbook(self.path, read_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+            measure(self.path, MAX_SPREADSHEET_ROWS)
+        except WorkbookTooLarge as error:
+            raise ReadError(str(error)) from None
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, ElementTree.ParseError):
             raise ReadError(
                 "we think you tried to supply a spreadsheet, but it could not be read as an "
                 "XLSX file: save it again from your spreadsheet program as .xlsx, or as CSV"
             ) from None
-        try:
-            for sheet in workbook.worksheets:
-                rows = sheet.max_row if sheet.max_row is not None else _count_rows(sheet)
-                if rows > MAX_SPREADSHEET_ROWS:
-                    raise ReadError(
-                        f"sheet '{sheet.title}' has {rows:,} rows: compactwatch reads "
-                        f"spreadsheets of up to {MAX_SPREADSHEET_ROWS:,} rows a sheet. "
-                        "Larger files can be imported as CSV or JSON, which are read as a stream."
-                    )
-        finally:
-            workbook.close()
-
-
-def _count_rows(sheet: Any) -> int:
-    return sum(1 for _ in sheet.iter_rows(values_only=True))
 
 
 def _json_problem(error: Exception, at_byte: int) -> str:
