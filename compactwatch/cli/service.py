@@ -71,8 +71,19 @@ def _prepare() -> None:
 SUPERVISE_EVERY = 5  # seconds between looks at the worker and at running imports
 
 
+def _bound_memory() -> None:
+    """In the worker's process, before it starts: a file that would take more memory than
+    this fails its own import (MemoryError, reported as failed) instead of the machine."""
+    import resource
+
+    megabytes = int(os.environ.get("COMPACTWATCH_WORKER_MEMORY_MB", "4096"))
+    resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
+
 def _start_worker() -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "django", "db_worker", "--interval", "1"])
+    return subprocess.Popen(
+        [sys.executable, "-m", "django", "db_worker", "--interval", "1"], preexec_fn=_bound_memory
+    )
 
 
 def _supervise(server: subprocess.Popen) -> int:
