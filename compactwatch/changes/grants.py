@@ -102,8 +102,12 @@ class GrantStore:
     """Stores grants for one import. Call `store` with batches, inside one transaction."""
 
     def __init__(self, actor: Actor, compact: Compact, source: str):
+        """Call inside the import's transaction: it holds the Compact's row until the end,
+        so a second import into the same Compact waits for this one, then finds its grants
+        stored (unchanged) rather than adding them again."""
         if not actor.is_officer(compact):
             raise Refused("Only the Compact officer can import grants into the Compact")
+        list(Compact.objects.select_for_update().filter(pk=compact.pk).values_list("pk"))
         self.compact = compact
         self.register = RegisterIndex(compact, source)
         self.user = actor.user if actor.user is not None and actor.user.is_authenticated else None

@@ -23,12 +23,13 @@ urlpatterns = [
     path(compact + "records/", records.record_list, name="records"),
     path(compact + "records/upload/", records.upload, name="upload"),
     path(compact + "records/new/<str:record_type>/", records.record_create, name="record_create"),
-    path(compact + "records/<str:record_type>/<str:ref>/", records.record_detail, name="record"),
+    # A record's id may hold "/" (360Giving ids such as 360G-x-105177/Z/14/Z): it comes last.
     path(
-        compact + "records/<str:record_type>/<str:ref>/edit/",
+        compact + "records/<str:record_type>/edit/<path:ref>/",
         records.record_edit,
         name="record_edit",
     ),
+    path(compact + "records/<str:record_type>/<path:ref>/", records.record_detail, name="record"),
     # The Compact officer: editions' dates, the register, the audit trail.
     path(compact + "manage/editions/", manage.editions, name="manage_editions"),
     path(compact + "manage/register/new/", manage.organisation_create, name="organisation_create"),

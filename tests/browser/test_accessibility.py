@@ -19,7 +19,7 @@ OFFICER_PAGES = [
     "/", f"{C}/records/", f"{C}/records/?type=funding_agreement", f"{C}/records/upload/",
     f"{C}/records/new/consultation/", f"{C}/records/new/funding_agreement/",
     f"{C}/records/new/funding_change/", f"{C}/records/funding_agreement/g-1/",
-    f"{C}/records/funding_agreement/g-1/edit/", f"{C}/manage/editions/",
+    f"{C}/records/funding_agreement/edit/g-1/", f"{C}/manage/editions/",
     f"{C}/manage/register/new/", f"{C}/manage/register/hunts-forum/", f"{C}/manage/audit/",
     f"{C}/register/cambridgeshire-county-council/",
 ]  # fmt: skip

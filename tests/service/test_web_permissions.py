@@ -34,9 +34,9 @@ def test_the_public_sees_public_pages_but_no_records(client, council_record):
 def test_a_group_cannot_read_or_change_anothers_records(client, group_member, council_record):
     client.force_login(group_member)
     assert client.get(f"{C}/records/funding_agreement/g-9/").status_code == 404
-    assert client.get(f"{C}/records/funding_agreement/g-9/edit/").status_code == 404
+    assert client.get(f"{C}/records/funding_agreement/edit/g-9/").status_code == 404
     response = client.post(
-        f"{C}/records/funding_agreement/g-9/edit/", {"ref": "g-9", "kind": "contract"}
+        f"{C}/records/funding_agreement/edit/g-9/", {"ref": "g-9", "kind": "contract"}
     )
     assert response.status_code == 404
     assert FundingAgreement.objects.get(ref="g-9").kind == "grant"
@@ -58,7 +58,7 @@ def test_the_council_edits_its_own_record_and_the_recipient_can_only_read(
     client, council_member, compact, council_record
 ):
     client.force_login(council_member)
-    assert client.get(f"{C}/records/funding_agreement/g-9/edit/").status_code == 200
+    assert client.get(f"{C}/records/funding_agreement/edit/g-9/").status_code == 200
     recipient_user = council_member.__class__.objects.create_user(
         "fenland", password="x-long-password-9"
     )
@@ -67,7 +67,7 @@ def test_the_council_edits_its_own_record_and_the_recipient_can_only_read(
     )
     client.force_login(recipient_user)
     assert client.get(f"{C}/records/funding_agreement/g-9/").status_code == 200
-    assert client.get(f"{C}/records/funding_agreement/g-9/edit/").status_code == 403
+    assert client.get(f"{C}/records/funding_agreement/edit/g-9/").status_code == 403
 
 
 def test_only_the_officer_manages(client, council_member, officer):
