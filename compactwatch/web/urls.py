@@ -11,6 +11,26 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/changed/",
+        accounts.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        accounts.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # Public: the Compact's text, its register and each body's figures.
     path(compact, public.compact, name="compact"),
     path(compact + "editions/compare/", public.compare_editions, name="compare"),
