@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from record_helpers import findings_for
 
 R = "cambridgeshire-refreshed"
@@ -326,3 +328,45 @@ def test_in_force_dates_can_be_set_for_a_compact():
     editions = CompactEditions.shipped({R: date(2011, 1, 1)})
     assert editions.in_force_on(date(2011, 6, 1)).id == R
     assert editions.in_force_on(date(2010, 12, 31)).id == E07
+
+
+# --------------------------------------------------------------- the edges of the calendar
+# The reader keeps record dates within 1900-2199; the checks must still never fail on any
+# date Python holds (records reach them from elsewhere too).
+any_day = st.one_of(
+    st.none(),
+    st.dates(min_value=date.min, max_value=date(2, 12, 31)),
+    st.dates(min_value=date(9998, 1, 1), max_value=date.max),
+    st.dates(),
+)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    section=st.sampled_from(["consultations", "funding_agreements", "funding_changes"]),
+    first=any_day,
+    second=any_day,
+    third=any_day,
+    as_of=st.dates(),
+)
+def test_checks_never_fail_on_dates_at_the_edges_of_the_calendar(
+    section, first, second, third, as_of
+):
+    from record_helpers import EDITIONS
+
+    from compactwatch.compact.engine import check_record
+    from compactwatch.compact.records import FIELDS
+
+    dates = {
+        "consultations": {"opens": first, "closes": second, "feedback_published": third},
+        "funding_agreements": {"start": first, "end": second, "award_date": third,
+                               "monitoring_agreed": second},
+        "funding_changes": {"notice_given": first, "effective": second,
+                            "impact_assessed": third, "improvement_timetable_agreed": first},
+    }[section]  # fmt: skip
+    record = {name: None for name in FIELDS[section]}
+    record.update(id="r1", formal=True, in_writing=True, performance_related=True, **dates)
+    record.update(change="end", kind="contract", rationale="x")
+    for edition in (None, *EDITIONS):
+        for finding in check_record(section, record, EDITIONS, as_of, edition):
+            assert finding.message

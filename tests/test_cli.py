@@ -168,3 +168,95 @@ def test_plan_notice_and_consultation():
         run("plan", "consultation", "--opens", "2015-01-05", "--format", "json").stdout
     )
     assert consultation["earliest_closing_date"] == "2015-03-29"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("plan", "notice", "--effective", "9999-12-31"),
+        ("plan", "consultation", "--opens", "0001-01-01"),
+        ("plan", "consultation", "--opens", "0001-01-01", "--edition", "cambridgeshire-2007"),
+        ("check", "records.json", "--as-of", "9999-12-31"),
+        ("check", "records.json", "--as-of", "1899-12-31", "--format", "json"),
+    ],
+)
+def test_dates_past_the_bounds_are_refused_plainly(spec_file, arguments):
+    result = run(*arguments, cwd=spec_file.parent)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "outside the dates compactwatch works with (1900-01-01 to 2199-12-31)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_every_problem_is_listed_and_nothing_printed(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"consultations": [
+        {"id": "c1", "opens": "2016-02-30", "closes": "0001-01-01", "formal": "yes",
+         "title": "t" * 301, "colour": "red"}]}))  # fmt: skip
+    for output in ("text", "json"):
+        result = run("check", str(path), "--format", output)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert len(lines) == 5
+        for name in ("colour", "title", "opens", "closes", "formal"):
+            assert any(
+                f"compactwatch check: records.json: consultation 'c1', field '{name}'" in line
+                for line in lines
+            )
+
+
+def test_an_over_long_csv_cell_is_an_input_error_not_a_traceback(tmp_path):
+    path = tmp_path / "consultations.csv"
+    path.write_text(f'id,title,opens\nc1,"{"x" * 140_000}",2015-01-05\n')
+    result = run("check", str(path), "--format", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "compactwatch check: consultations.csv: consultation 'c1', field 'title': "
+        "140,000 characters long: at most 300 are allowed\n"
+    )
+
+
+def test_a_csv_not_in_utf8_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "organisations.csv"
+    path.write_bytes(
+        "id,name,sector,kind,compact_lead_name,compact_lead_role\n"
+        "cafe,Café Group,voluntary,charity,Zoë,trustee\n".encode("cp1252")
+    )
+    result = run("check", str(path), "--as-of", "2010-01-01", "--format", "json")
+    assert result.returncode == 1
+    assert "Zoë" in json.loads(result.stdout)["findings"][0]["message"]
+    assert result.stderr == (
+        "compactwatch check: warning: organisations.csv: this file is not UTF-8 encoded: it has "
+        "been read as Windows-1252 (cp1252), as Excel saves CSV files; check that names read "
+        "correctly\n"
+    )
+
+
+def test_a_json_file_with_a_byte_order_mark_is_checked(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(SPEC_EXAMPLE).encode())
+    result = run("check", str(path), "--as-of", "2016-06-01", "--format", "json")
+    assert result.returncode in (0, 1) and result.stderr == ""
+    assert json.loads(result.stdout)["as_of"] == "2016-06-01"
+
+
+def test_terminal_escapes_never_reach_the_terminal_raw(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps({"organisations": [
+        {"id": "o1", "kind": "local_authority\x1b]0;pwned\x07",
+         "compact_lead": {"name": "A\x1b[2J", "role": "clerk\x9b31m"}}]}))  # fmt: skip
+    text = run("check", str(path), "--as-of", "2010-01-01")
+    assert text.returncode == 1
+    assert "\\x1b[2J" in text.stdout and "\\x9b31m" in text.stdout
+    assert all(char.isprintable() for char in text.stdout.replace("\n", ""))
+    findings = json.loads(
+        run("check", str(path), "--as-of", "2010-01-01", "--format", "json").stdout
+    )
+    assert "A\x1b[2J" in findings["findings"][0]["message"]  # JSON escapes it itself
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"consultations": [{"id": "c\x1b[2J", "t\x1bx": 1}]}))
+    refused = run("check", str(bad))
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "\x1b" not in refused.stderr and "'c\\x1b[2J'" in refused.stderr

@@ -7,8 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compactwatch.compact.dates import (
+    DateOutOfRange,
     add_months,
+    add_period,
     consultation_days,
+    describe_days,
     describe_span,
     earliest_closing_date,
     latest_notice_date,
@@ -116,3 +119,82 @@ def test_add_months_is_monotone(start, other):
 )
 def test_describe_span(start, end, unit, expected):
     assert describe_span(start, end, unit) == expected
+
+
+# ---------------------------------------------------------------- the edges of the calendar
+
+any_day = st.dates(min_value=date.min, max_value=date.max)
+edge_days = st.one_of(
+    st.dates(min_value=date.min, max_value=date(3, 12, 31)),
+    st.dates(min_value=date(9997, 1, 1), max_value=date.max),
+    any_day,
+)
+any_period = st.tuples(
+    st.integers(min_value=0, max_value=1200),
+    st.sampled_from(["days", "weeks", "months", "years"]),
+)
+
+
+@given(first=edge_days, second=edge_days, period=any_period)
+def test_date_sums_never_overflow_near_year_1_or_9999(first, second, period):
+    """Comparisons always answer; a sum whose answer is not a date raises DateOutOfRange."""
+    value, unit = period
+    start, end = sorted([first, second])
+    notice_is_at_least(start, end, value, unit)
+    term_is_at_least(start, end, value, unit)
+    term_is_longer_than(start, end, value, unit)
+    consultation_days(start, end)
+    describe_span(start, end, unit)
+    describe_days(start, end, unit)
+    for function in (add_period, latest_notice_date, earliest_closing_date):
+        try:
+            function(end if function is latest_notice_date else start, value, unit)
+        except DateOutOfRange as error:
+            assert "too near the" in str(error)
+    if unit == "months":
+        try:
+            add_months(start, value)
+            add_months(end, -value)
+        except DateOutOfRange:
+            pass
+
+
+@given(effective=edge_days, period=periods)
+def test_latest_notice_holds_at_the_edges_of_the_calendar(effective, period):
+    value, unit = period
+    try:
+        latest = latest_notice_date(effective, value, unit)
+    except DateOutOfRange:
+        return
+    assert notice_is_at_least(latest, effective, value, unit)
+    if latest < effective:
+        assert not notice_is_at_least(latest + timedelta(days=1), effective, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "expected"),
+    [
+        (latest_notice_date, (date.max, 3, "months"), date(9999, 9, 30)),
+        (earliest_closing_date, (date(9999, 10, 1), 3, "months"), date.max),
+        (earliest_closing_date, (date(9999, 10, 2), 3, "months"), DateOutOfRange),
+        (add_months, (date.max, 1), DateOutOfRange),
+        (add_months, (date.min, -1), DateOutOfRange),
+        (add_period, (date(9999, 12, 25), 1, "weeks"), DateOutOfRange),
+        (latest_notice_date, (date(1, 2, 15), 3, "months"), DateOutOfRange),
+        (latest_notice_date, (date(1, 1, 5), 1, "weeks"), DateOutOfRange),
+    ],
+)
+def test_sums_at_the_edges_of_the_calendar(function, arguments, expected):
+    if expected is DateOutOfRange:
+        with pytest.raises(DateOutOfRange):
+            function(*arguments)
+    else:
+        assert function(*arguments) == expected
+
+
+def test_comparisons_past_the_end_of_the_calendar():
+    assert not notice_is_at_least(date(9999, 10, 1), date.max, 3, "months")
+    assert term_is_at_least(date(9999, 10, 1), date.max, 3, "months")
+    assert not term_is_longer_than(date(9999, 10, 1), date.max, 3, "months")
+    assert describe_days(date(9999, 10, 1), date.max, "months") == "3 months"
+    assert describe_days(date.min, date.max, "years") == "9999 years"

@@ -2,11 +2,13 @@
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from record_helpers import EDITIONS, findings_for
 
-from compactwatch.compact.planning import plan_consultation, plan_notice
+from compactwatch.compact.compact import CompactEditions
+from compactwatch.compact.planning import NothingToPlan, plan_consultation, plan_notice
 
 effective_dates = st.dates(min_value=date(2007, 6, 1), max_value=date(2045, 12, 31))
 
@@ -65,3 +67,33 @@ def test_planned_consultation_close_passes_and_a_day_earlier_fails(opens):
 
     assert length_status(plan.answer) == "met"
     assert length_status(plan.answer - timedelta(days=1)) == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("plan", "day", "edition"),
+    [
+        (plan_notice, date.min, None),
+        (plan_notice, date(1, 1, 20), "cambridgeshire-2007"),
+        (plan_notice, date(1, 2, 15), "cambridgeshire-refreshed"),
+        (plan_consultation, date.max, None),
+        (plan_consultation, date.min, None),
+        (plan_consultation, date(9999, 11, 1), "cambridgeshire-2007"),
+    ],
+)
+def test_plans_at_the_edges_of_the_calendar_say_so(plan, day, edition):
+    with pytest.raises(NothingToPlan):
+        plan(EDITIONS, day, EDITIONS.get(edition) if edition else None)
+
+
+def test_plans_near_the_edges_that_fit_the_calendar_answer():
+    assert plan_notice(EDITIONS, date.max).answer == date(9999, 9, 30)
+    edition = EDITIONS.get("cambridgeshire-2007")
+    assert plan_consultation(EDITIONS, date.min, edition).answer == date(1, 3, 25)
+
+
+def test_editions_in_force_from_the_first_day_of_the_calendar():
+    editions = CompactEditions.shipped(
+        {"cambridgeshire-2007": date.min, "cambridgeshire-refreshed": date.min}
+    )
+    assert plan_notice(editions, date(2016, 4, 30)).answer == date(2016, 1, 31)
+    assert plan_notice(editions, date.max).edition.id == "cambridgeshire-refreshed"

@@ -1,21 +1,28 @@
-"""`compactwatch check FILE...`: check records against the Compact (the records format spec)."""
+"""`compactwatch check FILE...`: check records against the Compact (the records format spec).
+
+Nothing is written to standard output until the whole answer is ready: input that cannot
+be read gives exit status 2, its problems on standard error and nothing at all on standard
+output; a report is built whole, then written at once (never half a JSON document).
+"""
 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from collections.abc import Iterable
 from datetime import date
-from typing import IO
 
 import orjson
 
 from compactwatch.cli.common import add_format, choose_edition, iso_date, load_editions
 from compactwatch.cli.report import write_text_report
 from compactwatch.compact.engine import check_records
-from compactwatch.compact.findings import Status
-from compactwatch.compact.records import InputError, read_records
+from compactwatch.compact.findings import Finding, Status
+from compactwatch.compact.records import InputError, printable, read_records
 
 EXIT_ALL_KEPT, EXIT_NOT_MET, EXIT_INVALID = 0, 1, 2
+PREFIX = "compactwatch check: "
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -37,6 +44,10 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
+def _say(lines: Iterable[str]) -> None:
+    sys.stderr.write("".join(f"{PREFIX}{printable(line)}\n" for line in lines))
+
+
 def run(arguments: argparse.Namespace) -> int:
     editions = load_editions()
     edition = choose_edition(editions, arguments.edition)
@@ -44,36 +55,40 @@ def run(arguments: argparse.Namespace) -> int:
     try:
         records = read_records(arguments.files)
     except InputError as error:
-        for problem in error.errors:
-            print(f"compactwatch check: {problem}", file=sys.stderr)
+        _say(f"warning: {note}" for note in error.notes)
+        _say(str(problem) for problem in error.errors)
         return EXIT_INVALID
-    findings = check_records(records, editions, as_of, edition)
-    out = sys.stdout
+    except Exception as error:  # whatever else reading fails on: still a named input error
+        files = ", ".join(arguments.files)
+        _say([f"{files}: cannot be read ({type(error).__name__}: {printable(str(error), 200)})"])
+        return EXIT_INVALID
+    _say(f"warning: {note}" for note in records.notes)
+    findings = list(check_records(records, editions, as_of, edition))
+    any_not_met = any(finding.status is Status.NOT_MET for finding in findings)
     if arguments.format == "json":
-        any_not_met = write_json(out, findings, edition.id if edition else None, as_of)
+        output = json_document(findings, edition.id if edition else None, as_of)
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(output)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(output.decode())
     else:
-        any_not_met = write_text_report(out, list(findings), as_of, edition)
+        text = io.StringIO()
+        write_text_report(text, [_shown(finding) for finding in findings], as_of, edition)
+        sys.stdout.write(text.getvalue())
+        sys.stdout.flush()
     return EXIT_NOT_MET if any_not_met else EXIT_ALL_KEPT
 
 
-def write_json(out: IO[str], findings, edition_id: str | None, as_of: date) -> bool:
-    """Stream the findings as the spec's JSON document; True when any is not met."""
-    buffer = out.buffer if hasattr(out, "buffer") else None
-    write = buffer.write if buffer else (lambda data: out.write(data.decode()))
-    head = {"edition": edition_id, "as_of": as_of.isoformat()}
-    write(orjson.dumps(head)[:-1] + b', "findings": [')
-    any_not_met = False
-    chunk: list[bytes] = []
-    separator = b"\n  "
-    for finding in findings:
-        if finding.status is Status.NOT_MET:
-            any_not_met = True
-        chunk.append(separator + orjson.dumps(finding.as_dict()))
-        separator = b",\n  "
-        if len(chunk) == 10_000:  # few large writes, not millions of small ones
-            write(b"".join(chunk))
-            chunk.clear()
-    write(b"".join(chunk) + b"\n]}\n")
-    if buffer:
-        buffer.flush()
-    return any_not_met
+def _shown(finding: Finding) -> Finding:
+    """A finding safe for a terminal: its record id and message with non-printables escaped
+    (a Compact lead's name, say, may hold an ANSI escape). JSON escapes them itself."""
+    return finding._replace(record=printable(finding.record), message=printable(finding.message))
+
+
+def json_document(findings: list[Finding], edition_id: str | None, as_of: date) -> bytes:
+    """The spec's JSON document of the findings, whole, one finding a line."""
+    head = orjson.dumps({"edition": edition_id, "as_of": as_of.isoformat()})[:-1]
+    lines = b",\n  ".join(orjson.dumps(finding.as_dict()) for finding in findings)
+    return head + b', "findings": [' + (b"\n  " + lines if findings else b"") + b"\n]}\n"

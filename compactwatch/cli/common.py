@@ -7,6 +7,7 @@ from datetime import date
 
 from compactwatch.compact.compact import CompactEditions, UnknownEdition
 from compactwatch.compact.edition import Edition, EditionFileError
+from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE, printable
 
 
 class CommandError(Exception):
@@ -14,12 +15,21 @@ class CommandError(Exception):
 
 
 def iso_date(text: str) -> date:
+    """A date given on the command line, within the dates records may hold (their bounds)."""
     try:
         if len(text) != 10:
             raise ValueError
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            f"{printable(repr(text))} is not a date in the form YYYY-MM-DD"
+        ) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text} is outside the dates compactwatch works with "
+            f"({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})"
+        )
+    return day
 
 
 def load_editions() -> CompactEditions:

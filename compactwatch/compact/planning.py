@@ -7,12 +7,19 @@ from datetime import date, timedelta
 
 from compactwatch.compact.checks import Check
 from compactwatch.compact.compact import CompactEditions
-from compactwatch.compact.dates import earliest_closing_date, latest_notice_date
+from compactwatch.compact.dates import DateOutOfRange, earliest_closing_date, latest_notice_date
 from compactwatch.compact.edition import Commitment, Edition, Standard
 
 
 class NothingToPlan(ValueError):
-    """No edition in force has a standard that the plan could follow."""
+    """No edition in force has a standard that the plan could follow, or the answer would
+    fall outside the calendar."""
+
+
+def _out_of_range(day: date) -> NothingToPlan:
+    return NothingToPlan(
+        f"cannot plan for {day.isoformat()}: the answer would fall outside the calendar"
+    )
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,12 @@ def _windows(editions: CompactEditions) -> list[tuple[Edition, date, date | None
     for position, edition in enumerate(ordered):
         start = editions.in_force_from[edition.id]
         following = ordered[position + 1 :]
-        end = editions.in_force_from[following[0].id] - timedelta(days=1) if following else None
+        end = None
+        if following:
+            next_start = editions.in_force_from[following[0].id]
+            if next_start <= start:
+                continue  # the next edition came into force the same day: this one never is
+            end = next_start - timedelta(days=1)  # after `start`, so never before date.min
         windows.append((edition, start, end))
     return windows
 
@@ -65,7 +77,10 @@ def plan_notice(editions: CompactEditions, effective: date, edition: Edition | N
     windows = [(edition, None, None)] if edition else _windows(editions)
     for candidate_edition, window_start, window_end in windows:
         for commitment, standard in candidate_edition.standards("notice_period"):
-            latest = latest_notice_date(effective, *standard.period("minimum_notice"))
+            try:
+                latest = latest_notice_date(effective, *standard.period("minimum_notice"))
+            except DateOutOfRange:
+                raise _out_of_range(effective) from None
             if window_end is not None:
                 latest = min(latest, window_end)
             if window_start is not None and latest < window_start:
@@ -99,7 +114,10 @@ def plan_consultation(
     if not standards:
         raise NothingToPlan(f"{edition.id} sets no length for consultations")
     commitment, standard = standards[0]
-    closes = earliest_closing_date(opens, *standard.period("minimum_length"))
+    try:
+        closes = earliest_closing_date(opens, *standard.period("minimum_length"))
+    except DateOutOfRange:
+        raise _out_of_range(opens) from None
     checks = editions.checks(edition, "consultations")
     return Plan(
         "consultation",

@@ -13,7 +13,8 @@ PUBLIC_PAGES = [
     "/", f"{C}/", f"{C}/editions/cambridgeshire-2007/", f"{C}/editions/cambridgeshire-refreshed/",
     f"{C}/editions/compare/", f"{C}/register/", f"{C}/register/cambridgeshire-county-council/",
     f"{C}/figures/", f"{C}/plan/", f"{C}/plan/?effective=2026-03-31&opens=2026-01-05",
-    f"{C}/plan/?effective=not-a-date", "/accounts/login/",
+    f"{C}/plan/?effective=not-a-date", "/accounts/login/", "/accounts/reset/",
+    "/accounts/reset/sent/", "/accounts/reset/MQ/not-a-token/",
 ]  # fmt: skip
 OFFICER_PAGES = [
     "/", f"{C}/records/", f"{C}/records/?type=funding_agreement", f"{C}/records/upload/",
@@ -21,8 +22,16 @@ OFFICER_PAGES = [
     f"{C}/records/new/funding_change/", f"{C}/records/funding_agreement/g-1/",
     f"{C}/records/funding_agreement/edit/g-1/", f"{C}/manage/editions/",
     f"{C}/manage/register/new/", f"{C}/manage/register/hunts-forum/", f"{C}/manage/audit/",
-    f"{C}/register/cambridgeshire-county-council/",
+    f"{C}/register/cambridgeshire-county-council/", "/accounts/password/",
+    "/accounts/password/changed/",
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("path, status", [("/no-such-page/", 404), (f"{C}/figures/?year=x", 400)])
+def test_error_pages(page, compact, path, status):
+    response = page.goto(path)
+    assert response.status == status
+    assert_no_axe_violations(page)
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

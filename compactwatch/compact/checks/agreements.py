@@ -7,8 +7,7 @@ from datetime import date
 
 from compactwatch.compact.checks.base import Check, Record, explained, met, not_met, unknown
 from compactwatch.compact.dates import (
-    ONE_DAY,
-    describe_span,
+    describe_days,
     format_date,
     term_is_at_least,
     term_is_longer_than,
@@ -75,7 +74,7 @@ class FundingTerm(Check):
                     f"checked against the {wanted} the Compact asks for"
                 )
             )
-        runs = describe_span(start, end + ONE_DAY, unit)
+        runs = describe_days(start, end, unit)
         dates = f"{format_date(start)} to {format_date(end)}"
         long_enough = (term_is_longer_than if longer else term_is_at_least)(start, end, value, unit)
         if long_enough:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from compactwatch.compact.checks.base import Check, Record, explained, met, not_met, unknown
-from compactwatch.compact.dates import ONE_DAY, describe_span, format_date, notice_is_at_least
+from compactwatch.compact.dates import describe_days, format_date, term_is_at_least
 from compactwatch.compact.findings import Outcome, Status
 
 
@@ -37,11 +37,10 @@ class ConsultationLength(Check):
                 f"cannot be checked against the {wanted} the Compact asks for"
             )
         value, unit = self.period("minimum_length")
-        ran = describe_span(opens, closes + ONE_DAY, unit)
+        ran = describe_days(opens, closes, unit)
         dates = f"{format_date(opens)} to {format_date(closes)}"
-        # A consultation counts both its first and last day, so it lasts the period
-        # when the day after it closes is at least the period after it opened.
-        if notice_is_at_least(opens, closes + ONE_DAY, value, unit):
+        # A consultation counts both its first and last day, as a funding term does.
+        if term_is_at_least(opens, closes, value, unit):
             return met(
                 f"the consultation ran for {ran} ({dates}); the Compact asks for at least {wanted}"
             )

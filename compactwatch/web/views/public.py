@@ -19,7 +19,9 @@ from compactwatch.compacts.models import Compact
 from compactwatch.findings.figures import figures as figure_rows
 from compactwatch.findings.figures import imported_funding, years_with_findings
 from compactwatch.organisations.models import Organisation, Sector
+from compactwatch.params import BadQuery, query_date, query_year
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.web.views.errors import bad_request
 
 
 def _compact(slug: str) -> Compact:
@@ -105,15 +107,13 @@ def register(request: HttpRequest, compact: str) -> HttpResponse:
     })  # fmt: skip
 
 
-def _year(request: HttpRequest) -> int | None:
-    text = request.GET.get("year", "")
-    return int(text) if text.isdigit() else None
-
-
 def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
     the_compact = _compact(compact)
     body = get_object_or_404(Organisation, compact=the_compact, ref=ref)
-    year = _year(request)
+    try:
+        year = query_year(request.GET)
+    except BadQuery as problem:
+        return bad_request(request, problem)
     records = {}
     if permissions.is_officer(request.user, the_compact) or body.pk in permissions.organisation_ids(
         request.user, the_compact
@@ -136,7 +136,10 @@ def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
 
 def figures(request: HttpRequest, compact: str) -> HttpResponse:
     the_compact = _compact(compact)
-    year = _year(request)
+    try:
+        year = query_year(request.GET)
+    except BadQuery as problem:
+        return bad_request(request, problem)
     body_ref = request.GET.get("body", "")
     body = (
         Organisation.objects.filter(compact=the_compact, ref=body_ref).first() if body_ref else None
@@ -152,13 +155,10 @@ def figures(request: HttpRequest, compact: str) -> HttpResponse:
 
 
 def _date_from(request: HttpRequest, name: str) -> tuple[date | None, str | None]:
-    text = request.GET.get(name, "").strip()
-    if not text:
-        return None, None
     try:
-        return date.fromisoformat(text), None
-    except ValueError:
-        return None, "Enter a real date, for example 31 3 2026"
+        return query_date(request.GET, name), None
+    except BadQuery as problem:  # shown beside the field, with what was typed
+        return None, str(problem).replace(f" for '{name}'", "")
 
 
 def plan(request: HttpRequest, compact: str) -> HttpResponse:
