@@ -22,11 +22,12 @@ from django.utils import timezone
 from compactwatch.audit.services import record_action
 from compactwatch.changes.base import Actor, Refused
 from compactwatch.changes.grants import GrantStore
+from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.models import HEARTBEAT, ImportJob, Phase, Status
 from compactwatch.imports.progress import channel
 from compactwatch.organisations.models import Organisation
-from compactwatch.threesixtygiving.mapping import decimal_amount, grant_of
+from compactwatch.threesixtygiving.mapping import day_of, decimal_amount, grant_of
 from compactwatch.threesixtygiving.reading import GrantsFile, ReadError, SourceGrant
 from compactwatch.threesixtygiving.validating import (
     GrantIds,
@@ -155,6 +156,7 @@ def _storable(data: Any) -> list[tuple[list, str]]:
         # A grant is matched to its stored agreement by its id on every later import: one
         # without an id would be taken for an agreement entered by hand (they have none).
         problems.append((["id"], "id is blank: each grant needs its own id to be imported"))
+    problems.extend(_date_problems(data))
     amount = decimal_amount(data.get("amountAwarded"))
     if amount is not None and abs(amount) >= LARGEST_AMOUNT:
         problems.append(
@@ -166,10 +168,34 @@ def _storable(data: Any) -> list[tuple[list, str]]:
     return problems
 
 
+def _date_problems(data: dict[str, Any]) -> list[tuple[list, str]]:
+    """Dates the schema lets through that a funding agreement cannot hold: not real days
+    (2021-02-30, 0000-01-01), or outside the years the records format holds."""
+    dates: list[tuple[list, Any]] = [(["awardDate"], data.get("awardDate"))]
+    planned = data.get("plannedDates")
+    for number, event in enumerate(planned if isinstance(planned, list) else []):
+        if isinstance(event, dict):
+            dates += [(["plannedDates", number, name], event.get(name))
+                      for name in ("startDate", "endDate")]  # fmt: skip
+    problems = []
+    for path, value in dates:
+        if not isinstance(value, str) or not value:
+            continue
+        name = "/".join(str(part) for part in path)
+        day = day_of(value)
+        if day is None:
+            problems.append((path, f"{name} '{value}' is not a real date"))
+        elif not EARLIEST_DATE <= day <= LATEST_DATE:
+            problems.append((path, f"{name} {day.isoformat()} is outside the dates compactwatch "
+                                   f"can hold ({EARLIEST_DATE.year} to {LATEST_DATE.year})"))  # fmt: skip
+    return problems
+
+
 def _problems(grant: SourceGrant) -> list[Problem]:
     """What is wrong with a grant: against the schema, and for storing."""
     return check_grant(grant) + [
-        Problem(grant.position, grant.grant_id, f"grants/{grant.position}/{path[0]}",
+        Problem(grant.position, grant.grant_id,
+                "/".join(["grants", str(grant.position), *(str(part) for part in path)]),
                 grant.where(path), message)
         for path, message in _storable(grant.data)
     ]  # fmt: skip

@@ -483,3 +483,26 @@ def test_grants_sharing_an_id_are_left_out_and_counted(compact, tmp_path):
     assert job.grants_to_store == job.grants_stored == 552
     assert "3 invalid grants left out, as asked." in described(job)
     assert "Non-unique id values" in described(job)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"awardDate": "2021-02-30"}, "awardDate '2021-02-30' is not a real date"),
+        ({"awardDate": "0000-01-01"}, "awardDate '0000-01-01' is not a real date"),
+        ({"awardDate": "9999-12-31", "plannedDates": [{"duration": 12}]},
+         "awardDate 9999-12-31 is outside the dates compactwatch can hold (1900 to 2199)"),
+        ({"plannedDates": [{"startDate": "2024-04-01", "endDate": "2199-12-32"}]},
+         "plannedDates/0/endDate '2199-12-32' is not a real date"),
+    ],
+)  # fmt: skip
+def test_dates_a_funding_agreement_cannot_hold_are_named_not_dropped(
+    compact, tmp_path, change, message
+):
+    grant = {**_grant(1, {"id": "GB-CHC-1100001", "name": "A Charity"}), **change}
+    path = tmp_path / "grants.json"
+    path.write_text(json.dumps({"grants": [grant]}))
+    job = import_file(compact, path)
+    assert job.status == Status.REFUSED
+    assert message in [problem["message"] for problem in job.errors]
+    assert not FundingAgreement.objects.filter(compact=compact).exists()
