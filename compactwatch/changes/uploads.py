@@ -34,6 +34,7 @@ class UploadOutcome:
     created: Counter = field(default_factory=Counter)
     changed: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)  # how the files were read (an encoding)
 
     @property
     def total(self) -> int:
@@ -131,4 +132,7 @@ def store_records(
 
 def upload(actor: Actor, compact: Compact, files: list[tuple[str, bytes]]) -> UploadOutcome:
     """Read and store uploaded files; raises InputError (nothing stored) on any problem."""
-    return store_records(actor, compact, read_uploaded(actor, compact, files))
+    records = read_uploaded(actor, compact, files)
+    outcome = store_records(actor, compact, records)
+    outcome.notes = records.notes
+    return outcome

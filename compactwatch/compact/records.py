@@ -93,9 +93,12 @@ class InputError(Exception):
     (past MAX_ERRORS_LISTED, a last line says how many more there were). `notes` are the
     warnings of reading, as RecordSet.notes."""
 
-    def __init__(self, errors: list[RecordError], notes: Iterable[str] = ()):
+    def __init__(
+        self, errors: list[RecordError], notes: Iterable[str] = (), total: int | None = None
+    ):
         self.errors = errors
         self.notes = list(notes)
+        self.total = len(errors) if total is None else total  # every problem, listed or not
         super().__init__("\n".join(str(error) for error in errors))
 
 
@@ -609,7 +612,9 @@ class _Reader:
                     f"(the first {MAX_ERRORS_LISTED} are)",
                 )
             )
-        raise InputError(errors, self.records.notes)
+        raise InputError(
+            errors, self.records.notes, len(errors) - 1 + self.unlisted if self.unlisted else None
+        )
 
 
 def read_records(paths: Iterable[str | Path], known_agreements: Collection[str] = ()) -> RecordSet:

@@ -52,3 +52,16 @@ def _counts(page: str, commitment: str) -> list[str] | None:
     if row is None:
         return None
     return re.findall(r'govuk-table__cell--numeric">([^<]*)</td>', row.group(1))[:4]
+
+
+def test_upload_page_counts_every_problem_and_says_how_a_file_was_read(client, officer, compact):
+    client.force_login(officer)
+    many = {"consultations": [{"id": f"c-{n}", "opens": "not a date"} for n in range(150)]}
+    upload = SimpleUploadedFile("many.json", json.dumps(many).encode(), "application/json")
+    page = client.post(f"{C}/records/upload/", {"files": [upload]}).content.decode()
+    assert "the file has 150 problems" in page and "50 more problems are not listed" in page
+    heading = "id,organisation,title,opens,closes\nc-1,cambridgeshire-county-council,"
+    windows = (heading + "Caf\xe9 review,2026-01-05,2026-03-29\n").encode("cp1252")
+    upload = SimpleUploadedFile("consultations.csv", windows, "text/csv")
+    page = client.post(f"{C}/records/upload/", {"files": [upload]}).content.decode()
+    assert "Records stored" in page and "Windows-1252" in page

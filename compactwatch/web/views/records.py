@@ -154,6 +154,7 @@ def upload(request: HttpRequest, compact: str) -> HttpResponse:
                 )  # fmt: skip
             except InputError as error:
                 context["errors"] = [str(problem) for problem in error.errors]
+                context["problem_count"], context["notes"] = error.total, error.notes
             else:
-                context["outcome"] = outcome
+                context["outcome"], context["notes"] = outcome, outcome.notes
     return render(request, "web/records/upload.html", context)
