@@ -150,12 +150,12 @@ def add_membership(actor: Actor, organisation: Organisation, user: Any) -> Membe
 def set_officers(actor: Actor, compact: Compact, users: list[Any]) -> None:
     """Make exactly these users the Compact's officers (site administrators only)."""
     with changing():
-        if not actor.is_site_admin():
-            raise Refused("Only a site administrator can make or remove Compact officers")
         before = sorted(user.get_username() for user in compact.officers.all())
         after = sorted(user.get_username() for user in users)
         if before == after:
-            return
+            return  # nothing to change (the admin's Compact page saves the list as it is)
+        if not actor.is_site_admin():
+            raise Refused("Only a site administrator can make or remove Compact officers")
         compact.officers.set(users)
         actor.audit("changed", "officers", compact.slug, compact=compact,
                     before={"officers": before}, after={"officers": after},

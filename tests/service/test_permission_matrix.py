@@ -1,0 +1,486 @@
+"""Who may change another organisation's record, by every way in: a matrix.
+
+The records belong to Cambridge City Council (it consults; it funds Fenland CVS). Each cell
+is one way in and one role that must be refused: the answer is a refusal (to the sign-in
+page, 401, 403 or 404 as the way in answers) and nothing stored has changed. The positive
+controls show the same requests succeed for the records' owner and the Compact officer (or
+the site administrator, for the admin), so that a cell can fail.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from service_fixtures import PASSWORD, save_record
+
+from compactwatch.changes.base import Actor
+from compactwatch.changes.register import add_membership
+from compactwatch.compacts.models import Edition
+from compactwatch.imports.models import ImportJob
+from compactwatch.organisations.models import Membership, Organisation
+from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.web.forms import FORMS
+
+DATABASES = ["default"] if connection.vendor == "sqlite" else ["default", "jobs"]
+pytestmark = pytest.mark.django_db(databases=DATABASES)
+SLUG = "cambridgeshire"
+OWNER, RECIPIENT = "cambridge-city-council", "fenland-cvs"
+
+
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    # The tests sign in without passwords; a fast hasher saves most of each test's setup.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    type: str
+    model: type[Model]
+    ref: str
+    new_ref: str
+    one: str  # the API's name for one record
+    many: str  # and for the collection
+    acting: str  # the form's field naming the acting body
+    changed: dict[str, Any]  # a change to make, in the records format (and the form)
+    recipient_sees: bool  # whether the funded organisation is part of it
+
+
+# A change first: deleting its agreement first would leave it without an owner.
+KINDS = (
+    Kind("funding_change", FundingChange, "pm-n-1", "pm-n-new", "api:change", "api:changes",
+         "agreement", {"change": "reduce"}, recipient_sees=True),
+    Kind("funding_agreement", FundingAgreement, "pm-g-1", "pm-g-new", "api:agreement",
+         "api:agreements", "funder", {"kind": "contract"}, recipient_sees=True),
+    Kind("consultation", Consultation, "pm-c-1", "pm-c-new", "api:consultation",
+         "api:consultations", "organisation", {"title": "Changed"}, recipient_sees=False),
+)  # fmt: skip
+
+
+def org(ref: str) -> Organisation:
+    return Organisation.objects.get(compact__slug=SLUG, ref=ref)
+
+
+def _member(username: str, ref: str):
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    add_membership(Actor.system("test"), org(ref), user)
+    return user
+
+
+@pytest.fixture
+def world(compact, officer, group_member, council_member, site_admin):
+    city = org(OWNER)
+    save_record(
+        Consultation(compact=compact, ref="pm-c-1", organisation=city, title="Library review",
+                     opens=date(2025, 1, 6), closes=date(2025, 3, 30), formal=True),
+        officer,
+    )  # fmt: skip
+    agreement = save_record(
+        FundingAgreement(compact=compact, ref="pm-g-1", funder=city, recipient=org(RECIPIENT),
+                         kind="grant", award_date=date(2025, 4, 1)),
+        officer,
+    )  # fmt: skip
+    save_record(
+        FundingChange(compact=compact, ref="pm-n-1", agreement=agreement, change="end",
+                      notice_given=date(2025, 6, 2), effective=date(2025, 9, 30)),
+        officer,
+    )  # fmt: skip
+    users = {
+        "anonymous": None,
+        "group": group_member,  # Hunts Forum: no part in the records
+        "council": council_member,  # Cambridgeshire County Council: another council
+        "recipient": _member("recipient", RECIPIENT),  # may read the funding, not change it
+        "owner": _member("owner", OWNER),
+        "officer": officer,
+        "site_admin": site_admin,
+    }
+    return SimpleNamespace(compact=compact, users=users)
+
+
+def everything() -> dict[str, Any]:
+    """All that a refused request must leave as it was."""
+    records = {
+        (model.__name__, record.ref): (record.as_record(), record.version)
+        for model in (Consultation, FundingAgreement, FundingChange)
+        for record in model.objects.filter(compact__slug=SLUG)
+    }
+    return {
+        "records": records,
+        "register": {o.ref: (o.as_record(), o.version) for o in Organisation.objects.all()},
+        "editions": list(Edition.objects.values_list("slug", "in_force_from", "version")),
+        "officers": sorted(
+            get_user_model()
+            .objects.filter(compacts_run__isnull=False)
+            .values_list("username", flat=True)
+        ),
+        "memberships": sorted(
+            Membership.objects.values_list("user__username", "organisation__ref")
+        ),
+        "imports": ImportJob.objects.count(),
+    }
+
+
+# Clients and requests --------------------------------------------------------------------
+
+
+def web(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token = Token.objects.get_or_create(user=user)[0].key
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def stored(kind: Kind):
+    return kind.model.objects.get(compact__slug=SLUG, ref=kind.ref)
+
+
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def updated_row(kind: Kind) -> dict[str, Any]:
+    """The stored record in the records format, with the change made."""
+    return {**plain(stored(kind).as_record()), **kind.changed}
+
+
+def new_row(kind: Kind) -> dict[str, Any]:
+    """A new record naming the council as the acting body."""
+    return {
+        "funding_change": {"id": kind.new_ref, "agreement": "pm-g-1", "change": "end",
+                           "notice_given": "2025-07-01", "effective": "2025-10-31"},
+        "funding_agreement": {"id": kind.new_ref, "funder": OWNER, "recipient": RECIPIENT,
+                              "kind": "grant", "award_date": "2025-05-01"},
+        "consultation": {"id": kind.new_ref, "organisation": OWNER, "title": "Parks review",
+                         "opens": "2025-05-05", "closes": "2025-07-27"},
+    }[kind.type]  # fmt: skip
+
+
+def form_data(form) -> dict[str, Any]:
+    """What a browser posts back for a form as rendered."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        data[name] = "" if value is None else value
+    return data
+
+
+def edit_form(kind: Kind, world) -> dict[str, Any]:
+    """The edit form as the officer sees it, with the change made."""
+    form = FORMS[kind.type](instance=stored(kind), compact=world.compact,
+                            user=world.users["officer"])  # fmt: skip
+    return {**form_data(form), **kind.changed}
+
+
+def create_form(kind: Kind) -> dict[str, Any]:
+    """The create form naming the council (or its agreement) as the acting body."""
+    row = new_row(kind)
+    data = {key: value for key, value in row.items() if key != "id"}
+    data["ref"] = row["id"]
+    if kind.type == "funding_change":
+        data["agreement"] = FundingAgreement.objects.get(ref="pm-g-1").pk
+    else:
+        data[kind.acting] = org(OWNER).pk
+        if kind.type == "funding_agreement":
+            data["recipient"] = org(RECIPIENT).pk
+    return data
+
+
+def records_file(kind: Kind, row: dict[str, Any]) -> SimpleUploadedFile:
+    content = json.dumps({kind.model.traits.section: [row]}).encode()
+    return SimpleUploadedFile("records.json", content, content_type="application/json")
+
+
+def grants_file() -> SimpleUploadedFile:
+    grant = {
+        "id": "360G-pm-1", "title": "A grant", "description": "For the test", "currency": "GBP",
+        "amountAwarded": 999, "awardDate": "2025-04-01",
+        "fundingOrganization": [{"id": "GB-LAE-CAB", "name": "Cambridge City Council"}],
+        "recipientOrganization": [{"id": "GB-CHC-1", "name": "Fenland CVS"}],
+    }  # fmt: skip
+    return SimpleUploadedFile("grants.json", json.dumps({"grants": [grant]}).encode(),
+                              content_type="application/json")  # fmt: skip
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=[SLUG, *args])
+
+
+def _admin_record(kind: Kind) -> str:
+    return reverse(f"admin:records_{kind.model._meta.model_name}_change", args=[stored(kind).pk])
+
+
+# Each way in: (user, kind, world) -> the responses to judge. A way in that concerns one
+# record is tried on each kind of record; the others once.
+RECORD_WAYS = {
+    "web record page": lambda user, kind, world: [
+        web(user).get(_url("web:record", kind.type, kind.ref))
+    ],
+    "web record list": lambda user, kind, world: [
+        web(user).get(_url("web:records"), {"type": kind.type})
+    ],
+    "web edit form GET": lambda user, kind, world: [
+        web(user).get(_url("web:record_edit", kind.type, kind.ref))
+    ],
+    "web edit form POST": lambda user, kind, world: [
+        web(user).post(_url("web:record_edit", kind.type, kind.ref), edit_form(kind, world))
+    ],
+    "web create form for another": lambda user, kind, world: [
+        web(user).post(_url("web:record_create", kind.type), create_form(kind))
+    ],
+    "upload updating another's": lambda user, kind, world: [
+        web(user).post(_url("web:upload"), {"files": records_file(kind, updated_row(kind))})
+    ],
+    "upload creating for another": lambda user, kind, world: [
+        web(user).post(_url("web:upload"), {"files": records_file(kind, new_row(kind))})
+    ],
+    "API list": lambda user, kind, world: [api(user).get(_url(kind.many), {"limit": 500})],
+    "API retrieve": lambda user, kind, world: [api(user).get(_url(kind.one, kind.ref))],
+    "API create": lambda user, kind, world: [
+        api(user).post(_url(kind.many), new_row(kind), format="json")
+    ],
+    "API PUT": lambda user, kind, world: [
+        api(user).put(_url(kind.one, kind.ref), updated_row(kind), format="json")
+    ],
+    "API PATCH": lambda user, kind, world: [
+        api(user).patch(_url(kind.one, kind.ref), kind.changed, format="json")
+    ],
+    "API DELETE": lambda user, kind, world: [api(user).delete(_url(kind.one, kind.ref))],
+    "admin record page": lambda user, kind, world: [
+        web(user).get(_admin_record(kind)),
+        web(user).post(_admin_record(kind), kind.changed),
+    ],
+}
+
+
+def _editions_post(world) -> dict[str, Any]:
+    return {
+        f"{edition.slug}-{name}": value
+        for edition in world.compact.editions.all()
+        for name, value in (("in_force_from", "2001-01-01"), ("version", edition.version))
+    }
+
+
+OTHER_WAYS = {
+    "admin organisation page": lambda user, world: [
+        web(user).get(reverse("admin:organisations_organisation_change", args=[org(OWNER).pk])),
+        web(user).post(
+            reverse("admin:organisations_organisation_change", args=[org(OWNER).pk]),
+            {"name": "Renamed", "ref": OWNER},
+        ),
+    ],
+    "admin Compact page": lambda user, world: [
+        web(user).get(reverse("admin:compacts_compact_change", args=[world.compact.pk])),
+        web(user).post(
+            reverse("admin:compacts_compact_change", args=[world.compact.pk]),
+            {"slug": SLUG, "name": "Renamed", "area": "X", "officers": [user.pk if user else ""]},
+        ),
+    ],
+    "360Giving import page": lambda user, world: [
+        web(user).get(_url("web:imports")),
+        web(user).post(_url("web:imports"), {"file": grants_file()}),
+    ],
+    "360Giving import API": lambda user, world: [
+        api(user).get(_url("api:imports")),
+        api(user).post(_url("api:imports"), {"file": grants_file()}, format="multipart"),
+    ],
+    "officer: editions' dates": lambda user, world: [
+        web(user).get(_url("web:manage_editions")),
+        web(user).post(_url("web:manage_editions"), _editions_post(world)),
+    ],
+    "officer: new register entry": lambda user, world: [
+        web(user).get(_url("web:organisation_create")),
+        web(user).post(_url("web:organisation_create"), {"name": "New body", "ref": "new-body"}),
+    ],
+    "officer: audit trail": lambda user, world: [web(user).get(_url("web:audit"))],
+}
+REFUSED_ROLES = ("anonymous", "group", "council", "recipient")
+
+
+# What each refusal looks like -----------------------------------------------------------
+
+SIGN_IN, ADMIN_SIGN_IN, FORM_ERROR, UPLOAD_ERROR, ABSENT, SHOWN = (
+    "to the sign-in page", "to the admin's sign-in page", "the form again, with an error",
+    "the upload page, listing the problem", "not listed", "listed",
+)  # fmt: skip
+
+
+def refusal(way: str, role: str, kind: Kind | None) -> int | str:
+    """The answer a role must get from a way in (for the funded organisation's member, the
+    reading ways of funding it is part of answer, as it may read them)."""
+    anonymous = role == "anonymous"
+    reads = role == "recipient" and kind is not None and kind.recipient_sees
+    if way.startswith("admin"):
+        return ADMIN_SIGN_IN
+    if way.startswith("web") or way.startswith("upload"):
+        if anonymous:
+            return SIGN_IN
+        return {
+            "web record page": 200 if reads else 404,
+            "web record list": SHOWN if reads else ABSENT,
+            "web edit form GET": 403 if reads else 404,
+            "web edit form POST": 403 if reads else 404,
+            "web create form for another": FORM_ERROR,
+            "upload updating another's": UPLOAD_ERROR,
+            "upload creating for another": UPLOAD_ERROR,
+        }[way]
+    if way == "API list":
+        return SHOWN if reads else ABSENT
+    if way == "API retrieve":
+        return 200 if reads else 404
+    if way.startswith("API"):
+        if anonymous:
+            return 401
+        if way == "API create":
+            # A change names its agreement, which is no agreement to one who cannot change it.
+            return 400 if kind.type == "funding_change" else 403
+        return 403 if reads else 404
+    if way == "360Giving import API":
+        return 401 if anonymous else 403
+    return SIGN_IN if anonymous else 403  # the import page and the officer's pages
+
+
+def judge(response, expected: int | str, kind: Kind | None) -> None:
+    where = f"{response.request['REQUEST_METHOD']} {response.request['PATH_INFO']}"
+    if expected in (SIGN_IN, ADMIN_SIGN_IN):
+        assert response.status_code == 302, where
+        page = "/admin/login/" if expected == ADMIN_SIGN_IN else reverse("web:login")
+        assert response["Location"].startswith(page), (where, response["Location"])
+    elif expected == FORM_ERROR:
+        assert response.status_code == 200, where
+        assert kind.acting in response.context["form"].errors, where
+    elif expected == UPLOAD_ERROR:
+        assert response.status_code == 200, where
+        errors = response.context.get("errors") or []
+        assert any(kind.ref in e or kind.new_ref in e for e in errors), (where, errors)
+    elif expected in (ABSENT, SHOWN):
+        assert response.status_code == 200, where
+        if "page" in (response.context or {}):
+            refs = [record.ref for record in response.context["page"].object_list]
+        else:
+            refs = [record["id"] for record in response.json()["results"]]
+        assert (kind.ref in refs) == (expected == SHOWN), (where, refs)
+    else:
+        assert response.status_code == expected, (where, response.content[:300])
+
+
+def _cells():
+    for way in (*RECORD_WAYS, *OTHER_WAYS):
+        for role in REFUSED_ROLES:
+            yield pytest.param(way, role, id=f"{way} | {role}")
+
+
+@pytest.mark.parametrize("way, role", list(_cells()))
+def test_refused_and_nothing_changed(world, way, role):
+    user = world.users[role]
+    before = everything()
+    if way in RECORD_WAYS:
+        for kind in KINDS:
+            for response in RECORD_WAYS[way](user, kind, world):
+                judge(response, refusal(way, role, kind), kind)
+    else:
+        for response in OTHER_WAYS[way](user, world):
+            judge(response, refusal(way, role, None), None)
+    assert everything() == before
+
+
+# The positive controls: the same requests succeed for those who may make them ------------
+
+
+def succeeded(way: str, kind: Kind, responses: list) -> None:
+    """Each way in's success, and what it stored."""
+    (response,) = responses
+    if way in ("web record page", "web edit form GET", "API retrieve"):
+        assert response.status_code == 200
+    elif way in ("web record list", "API list"):
+        judge(response, SHOWN, kind)
+    elif way == "web edit form POST":
+        assert response.status_code == 302, response.context and response.context["form"].errors
+        assert stored(kind).version == 2
+    elif way == "web create form for another":
+        assert response.status_code == 302, response.context and response.context["form"].errors
+        assert kind.model.objects.filter(ref=kind.new_ref).exists()
+    elif way.startswith("upload"):
+        assert response.status_code == 200
+        assert "errors" not in response.context, response.context["errors"]
+        assert response.context["outcome"].total == 1
+        if way == "upload updating another's":
+            assert stored(kind).version == 2
+        else:
+            assert kind.model.objects.filter(ref=kind.new_ref).exists()
+    elif way == "API create":
+        assert response.status_code == 201, response.json()
+    elif way in ("API PUT", "API PATCH"):
+        assert response.status_code == 200, response.json()
+        assert stored(kind).version == 2
+        assert all(response.json()[name] == value for name, value in kind.changed.items())
+    elif way == "API DELETE":
+        assert response.status_code == 204
+        assert not kind.model.objects.filter(ref=kind.ref).exists()
+
+
+def _allowed():
+    for way in RECORD_WAYS:
+        if way.startswith("admin"):
+            yield pytest.param(way, "site_admin", id=f"{way} | site_admin")
+            continue
+        for role in ("owner", "officer"):
+            yield pytest.param(way, role, id=f"{way} | {role}")
+
+
+@pytest.mark.parametrize("way, role", list(_allowed()))
+def test_the_owner_and_the_officer_can(world, way, role):
+    user = world.users[role]
+    for kind in KINDS:
+        if way.startswith("admin"):
+            assert web(user).get(_admin_record(kind)).status_code == 200
+        else:
+            succeeded(way, kind, RECORD_WAYS[way](user, kind, world))
+
+
+@pytest.mark.parametrize(
+    "way, role",
+    [("admin organisation page", "site_admin"), ("admin Compact page", "site_admin"),
+     *((way, "officer") for way in OTHER_WAYS if not way.startswith("admin"))],
+)  # fmt: skip
+def test_the_officer_and_the_site_administrator_can(world, way, role):
+    user = world.users[role]
+    responses = OTHER_WAYS[way](user, world)
+    assert responses[0].status_code == 200, "the page (or list) is shown"
+    if way.startswith("admin"):
+        return  # the refused cells post to it; here the page is enough
+    if len(responses) > 1:
+        assert responses[1].status_code in (202, 302), responses[1].content[:300]
+    if "import" in way:
+        assert ImportJob.objects.count() == 1
+    elif way == "officer: editions' dates":
+        assert set(Edition.objects.values_list("in_force_from", flat=True)) == {date(2001, 1, 1)}
+    elif way == "officer: new register entry":
+        assert org("new-body").name == "New body"
