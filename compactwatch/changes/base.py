@@ -57,6 +57,10 @@ class NotFound(ChangeRefused):
     """No such thing that the actor may see; the same answer whether or not it exists: 404."""
 
 
+class Invalid(ChangeRefused):
+    """The new values break a rule of the thing itself (not a permission): 400."""
+
+
 class Taken(ChangeRefused):
     """A new record's id is in use in the Compact (said the same whoever holds it)."""
 

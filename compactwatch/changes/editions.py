@@ -12,10 +12,13 @@ from importlib import resources
 
 import yaml
 
-from compactwatch.changes.base import Actor, Refused, Stale, changes_since, changing
+from compactwatch.changes.base import Actor, Invalid, Refused, Stale, changes_since, changing
 from compactwatch.compact.loader import shipped_editions
+from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
 from compactwatch.compacts.models import Compact, Edition
-from compactwatch.findings.services import refresh, refresh_compact
+from compactwatch.findings.models import Recheck
+from compactwatch.findings.rechecks import queue_recheck
+from compactwatch.findings.services import refresh
 from compactwatch.organisations.models import Organisation, Signature
 
 REGISTER_FILES = {"cambridgeshire": "cambridgeshire-supporters.yaml"}
@@ -26,15 +29,17 @@ def set_in_force_dates(
     compact: Compact,
     dates: dict[str, date],
     versions: dict[str, int] | None = None,
-) -> int | None:
+) -> Recheck | None:
     """Set the in-force dates of a Compact's editions (by edition id); `versions` are those
-    the officer read. Returns how many findings the recheck stored, or None if no date
-    changed."""
+    the officer read. Every record is then checked again, in the background: returns that
+    recheck, or None if no date changed. A date outside the records format's years, or one
+    that would put an edition in force before an earlier one, is refused (Invalid)."""
     with changing():
         if not actor.is_officer(compact):
             raise Refused("Only the Compact officer can change when editions come into force")
         rows = {row.slug: row for row in compact.editions.select_for_update()}
-        changed = False
+        _check_dates(rows, dates)
+        changed = []
         for slug, new in dates.items():
             row = rows[slug]
             expected = (versions or {}).get(slug)
@@ -47,8 +52,31 @@ def set_in_force_dates(
             row.save(update_fields=["in_force_from", "version", "updated"])
             actor.audit("changed", "edition", slug, compact=compact, before=before,
                         after={"in_force_from": new}, version=row.version)  # fmt: skip
-            changed = True
-        return refresh_compact(compact) if changed else None
+            changed.append(row)
+        if not changed:
+            return None
+        titles = ", ".join(row.title for row in changed)
+        return queue_recheck(compact, f"The date {titles} comes into force changed", actor.user)
+
+
+def _check_dates(rows: dict[str, Edition], dates: dict[str, date]) -> None:
+    """Editions come into force in the order they were made (the order of their own
+    default dates), on days the records format can hold."""
+    for slug, day in dates.items():
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise Invalid(
+                f"Enter a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}", slug
+            )
+    in_order = sorted(rows.values(), key=lambda row: row.core().default_in_force_from or date.min)
+    chosen = [dates.get(row.slug, row.in_force_from) for row in in_order]
+    for earlier, later, day_before, day in zip(
+        in_order, in_order[1:], chosen, chosen[1:], strict=False
+    ):
+        if day <= day_before:
+            raise Invalid(
+                f"{later.title} must come into force after {earlier.title} "
+                f"({day_before:%-d %B %Y})", later.slug,
+            )  # fmt: skip
 
 
 def install_shipped_compact(slug: str = "cambridgeshire", actor: Actor | None = None) -> Compact:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from compactwatch.compact.findings import STATUS_LABELS, Status
@@ -67,3 +68,40 @@ class Finding(models.Model):
     @property
     def clause(self) -> str:
         return self.commitment.split("/", 1)[1]
+
+
+class Recheck(models.Model):
+    """Every record of a Compact checked again, in the background: after the date an
+    edition comes into force changes (a record is judged by the edition in force on its
+    date), which can be tens of thousands of records, too many for a web request."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Checking"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="rechecks")
+    reason = models.CharField(max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0, help_text="Records to check")
+    checked = models.PositiveIntegerField(default=0, help_text="Records checked so far")
+    findings = models.PositiveIntegerField(default=0, help_text="Findings stored")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.compact}: {self.reason} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return (
+            100 if self.status == self.Status.DONE else int(100 * self.checked / (self.total or 1))
+        )

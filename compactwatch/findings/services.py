@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -89,9 +89,26 @@ def refresh(items: Iterable[Record | Organisation], as_of: date | None = None) -
     return store_findings([checked(item) for item in items], as_of)
 
 
-def refresh_compact(compact: Compact, as_of: date | None = None) -> int:
-    """Recompute every finding of a Compact: after its editions' dates change, and daily."""
-    total = 0
+def records_of(compact: Compact) -> int:
+    """How many records (and register entries) a recheck of the Compact checks."""
+    return sum(model.objects.filter(compact=compact).count() for model in CHECKED)
+
+
+def refresh_compact(
+    compact: Compact, as_of: date | None = None, progress: Callable[[int], None] | None = None
+) -> int:
+    """Recompute every finding of a Compact: after its editions' dates change, and daily.
+    `progress` hears how many records have been checked, after each batch."""
+    total, checked_so_far = 0, 0
+
+    def check(batch: list) -> int:
+        nonlocal checked_so_far
+        stored = refresh(batch, as_of)
+        checked_so_far += len(batch)
+        if progress:
+            progress(checked_so_far)
+        return stored
+
     for model in CHECKED:
         queryset = model.objects.filter(compact=compact)
         if model is FundingChange:
@@ -102,7 +119,7 @@ def refresh_compact(compact: Compact, as_of: date | None = None) -> int:
         for item in queryset.iterator(chunk_size=2000):
             batch.append(item)
             if len(batch) >= 2000:
-                total += refresh(batch, as_of)
+                total += check(batch)
                 batch = []
-        total += refresh(batch, as_of)
+        total += check(batch)
     return total

@@ -9,6 +9,7 @@ transaction, so that a failure or a cancellation leaves nothing half done.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,7 @@ BATCH = 1000
 ERRORS_KEPT = 500
 PROGRESS_EVERY = 1.0  # seconds between progress reports
 LARGEST_AMOUNT = Decimal("1e12")
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportJob], None]
@@ -179,8 +181,8 @@ def _date_problems(data: dict[str, Any]) -> list[tuple[list, str]]:
                       for name in ("startDate", "endDate")]  # fmt: skip
     problems = []
     for path, value in dates:
-        if not isinstance(value, str) or not value:
-            continue
+        if not isinstance(value, str) or not ISO_DAY.match(value):
+            continue  # not written as a date at all: the schema's own check says so
         name = "/".join(str(part) for part in path)
         day = day_of(value)
         if day is None:

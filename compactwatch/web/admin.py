@@ -3,9 +3,9 @@ register. The admin is a way in like the pages and the API, so it lives here, ab
 use-case layer: every change it makes goes through compactwatch.changes. (The audit trail,
 findings and records are shown read-only by their own apps.)"""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from compactwatch.changes.base import Actor
+from compactwatch.changes.base import Actor, ChangeRefused
 from compactwatch.changes.editions import set_in_force_dates
 from compactwatch.changes.register import (
     delete_entry,
@@ -47,7 +47,10 @@ class CompactAdmin(admin.ModelAdmin):
         for formset in formsets:
             dates = {edition.slug: edition.in_force_from for edition in formset.save(commit=False)}
             if dates:
-                set_in_force_dates(actor, form.instance, dates)
+                try:
+                    set_in_force_dates(actor, form.instance, dates)
+                except ChangeRefused as problem:  # nothing of the dates was changed
+                    messages.error(request, f"The dates were not changed: {problem.message}")
 
 
 # The register's fields an officer edits (the rest are kept by the service).

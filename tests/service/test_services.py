@@ -14,6 +14,7 @@ from compactwatch.compact.engine import check_record
 from compactwatch.compact.records import InputError
 from compactwatch.compacts.editions import editions_of
 from compactwatch.findings.models import Finding
+from compactwatch.findings.rechecks import run_recheck
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
 
@@ -124,8 +125,18 @@ def test_changing_an_editions_date_rejudges_records(compact, officer):
     assert set(
         Finding.objects.filter(consultation=consultation).values_list("edition", flat=True)
     ) == {"cambridgeshire-2007"}
-    set_in_force_dates(
+    recheck = set_in_force_dates(
         Actor(officer, "form"), compact, {"cambridgeshire-refreshed": date(2011, 1, 1)}
+    )
+    assert recheck.status == "queued"  # the worker checks every record, not the request
+    assert set(
+        Finding.objects.filter(consultation=consultation).values_list("edition", flat=True)
+    ) == {"cambridgeshire-2007"}
+    recheck = run_recheck(recheck.pk)
+    assert (recheck.status, recheck.checked, recheck.total) == (
+        "done",
+        recheck.total,
+        recheck.total,
     )
     assert set(
         Finding.objects.filter(consultation=consultation).values_list("edition", flat=True)

@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from compactwatch import permissions
 from compactwatch.audit.models import AuditEntry
-from compactwatch.changes.base import Actor, Stale, Taken
+from compactwatch.changes.base import Actor, Invalid, Stale, Taken
 from compactwatch.changes.editions import set_in_force_dates
 from compactwatch.changes.register import save_organisation
 from compactwatch.compacts.models import Compact
+from compactwatch.findings.models import Recheck
 from compactwatch.organisations.models import Organisation
 from compactwatch.web.forms import EditionDateForm, OrganisationForm
 
@@ -46,28 +47,33 @@ def editions(request: HttpRequest, compact: Compact) -> HttpResponse:
     ]
     stale = None
     if request.method == "POST" and all(form.is_valid() for form in forms):
+        pairs = list(zip(rows, forms, strict=True))
         try:
-            total = set_in_force_dates(
+            recheck = set_in_force_dates(
                 Actor(request.user, "form"), compact,
-                {row.slug: form.cleaned_data["in_force_from"] for row, form in zip(rows, forms, strict=True)},
-                {row.slug: form.cleaned_data["version"] for row, form in zip(rows, forms, strict=True)
+                {row.slug: form.cleaned_data["in_force_from"] for row, form in pairs},
+                {row.slug: form.cleaned_data["version"] for row, form in pairs
                  if form.cleaned_data["version"]},
             )  # fmt: skip
         except Stale as error:
             stale = error
+        except Invalid as error:
+            dict(zip([row.slug for row in rows], forms, strict=True))[error.field].add_error(
+                "in_force_from", error.message
+            )
         else:
             messages.success(
                 request,
                 "No date changed."
-                if total is None
-                else f"Dates saved. Every record was checked again: {total} findings.",
+                if recheck is None
+                else "Dates saved. Every record is being checked again against the edition in "
+                "force on its date: the figures change as it goes.",
             )
             return redirect("web:manage_editions", compact.slug)
-    return render(
-        request,
-        "web/manage/editions.html",
-        {"compact": compact, "rows": zip(rows, forms, strict=True), "stale": stale},
-    )
+    return render(request, "web/manage/editions.html", {
+        "compact": compact, "rows": zip(rows, forms, strict=True), "stale": stale,
+        "recheck": Recheck.objects.filter(compact=compact).first(),
+    })  # fmt: skip
 
 
 @officer_only
