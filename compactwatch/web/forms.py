@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from compactwatch import permissions
+from compactwatch.compact.records import InputError, read_mapping
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.format import evidence_pairs
@@ -133,8 +134,29 @@ class RecordForm(GovukForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name != "ref"}
 
     def _post_clean(self) -> None:
-        # The model's own validation runs in the use case; the form only reads values.
-        pass
+        """What was typed, checked by the core reader as a record, as a file or the API
+        would be: the same bounds (dates from 1900 to 2199, lengths) and the same words."""
+        if self.errors:
+            return
+        model = self._meta.model
+        record = model(compact=self.compact, ref=self.cleaned_data.get("ref") or "new")
+        for name, value in self.values().items():
+            setattr(record, name, value)
+        row = record.as_record()
+        section = model.traits.section
+        try:
+            read_mapping({section: [row]}, "form", known_agreements={row.get("agreement")})
+        except InputError as problem:
+            for error in problem.errors:
+                self.add_error(self._field_for(error.field), error.problem)
+
+    def _field_for(self, format_field: str | None) -> str | None:
+        """The form's field for a field of the records format (None: the whole form)."""
+        if format_field == "id":
+            return "ref"
+        kind = self._meta.model.format.get(format_field or "")
+        names = kind.model_fields() if kind else ()
+        return next((name for name in names if name in self.fields), None)
 
 
 class ConsultationForm(RecordForm):

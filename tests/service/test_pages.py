@@ -65,3 +65,18 @@ def test_upload_page_counts_every_problem_and_says_how_a_file_was_read(client, o
     upload = SimpleUploadedFile("consultations.csv", windows, "text/csv")
     page = client.post(f"{C}/records/upload/", {"files": [upload]}).content.decode()
     assert "Records stored" in page and "Windows-1252" in page
+
+
+def test_forms_hold_dates_to_the_records_formats_bounds_and_keep_what_was_typed(
+    client, council_member, compact
+):
+    client.force_login(council_member)
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    typed = {"organisation": council.pk, "title": "Far future", "opens": "9999-12-01",
+             "closes": "9999-12-31"}  # fmt: skip
+    page = client.post(f"{C}/records/new/consultation/", typed).content.decode()
+    assert "9999-12-01 is outside the dates the format allows (1900-01-01 to 2199-12-31)" in page
+    assert 'value="Far future"' in page and 'value="9999-12-01"' in page
+    from compactwatch.records.models import Consultation
+
+    assert not Consultation.objects.exists()
