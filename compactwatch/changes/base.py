@@ -70,10 +70,10 @@ class Stale(ChangeRefused):
 
     def __init__(self, current: Any, since: list[dict[str, Any]]):
         self.current, self.since = current, since
-        who = ", ".join(dict.fromkeys(entry["by"] or "someone" for entry in since))
+        who = " and ".join(dict.fromkeys(entry["by"] or "someone else" for entry in since))
         super().__init__(
-            f"{who or 'Someone'} changed this after you opened it (it is now at version "
-            f"{self.current.version}). Nothing was saved: check the changes below and save again."
+            f"This was changed by {who or 'someone else'} after you opened it, so nothing was "
+            "saved. Check the changes below, then save again."
         )
 
 

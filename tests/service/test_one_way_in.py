@@ -228,7 +228,7 @@ def test_3_the_second_of_two_form_edits_from_one_version_is_refused_and_keeps_it
     )
     assert response.status_code == 200, "refused, the form shown again"
     page = response.content.decode()
-    assert "officer changed this after you opened it" in page
+    assert "This was changed by officer after you opened it, so nothing was saved" in page
     assert 'value="Title from the council"' in page and 'value="2025-04-06"' in page
     assert response.context["stale"] is not None
     assert "Changed since you opened it" in page
