@@ -86,7 +86,7 @@ def measure(env: dict[str, str], scale: float, requests: int) -> dict[str, tuple
         base = f"http://127.0.0.1:{PORT}"
         for _ in range(100):
             try:
-                timed_get(base + "/api/schema/")
+                timed_get(base + "/api/v1/schema/")
                 break
             except OSError:
                 time.sleep(0.2)

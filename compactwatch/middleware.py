@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 
 
 class RejectNulCharacters:
@@ -16,5 +16,10 @@ class RejectNulCharacters:
         if "\x00" in request.path or any(
             "\x00" in value for values in request.GET.lists() for value in values[1]
         ):
-            return HttpResponseBadRequest("The address holds a NUL character.")
+            message = "The address holds a NUL character."
+            if request.path_info.startswith("/api/"):  # the API's one error shape
+                return JsonResponse(
+                    {"errors": [{"record": None, "field": None, "message": message}]}, status=400
+                )
+            return HttpResponseBadRequest(message)
         return self.get_response(request)

@@ -1,15 +1,15 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from compactwatch.api import imports, views
+from compactwatch.api import docs, imports, views
 
 app_name = "api"
 
 compact = "compacts/<slug:slug>/"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("token/", obtain_auth_token, name="token"),
+    path("docs/", docs.ApiDocs.as_view(), name="docs"),
+    path("token/", views.Token.as_view(), name="token"),
     path("compacts/", views.CompactList.as_view(), name="compacts"),
     path(compact, views.CompactDetail.as_view(), name="compact"),
     path(compact + "editions/<slug:edition>/", views.EditionDetail.as_view(), name="edition"),
@@ -50,4 +50,6 @@ urlpatterns = [
     path(
         compact + "imports/<int:pk>/cancel/", imports.ImportCancel.as_view(), name="import_cancel"
     ),
+    # Last: any other address under the API answers 404 in the API's error shape.
+    re_path(r"^(?:.*/)?$", views.not_found),
 ]

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +23,7 @@ from rest_framework.views import APIView
 from compactwatch import permissions
 from compactwatch.api import schema
 from compactwatch.api.errors import ApiError, errors_response
+from compactwatch.api.schema import ETAG, IF_MATCH, STALE_ETAG, errors
 from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Refused, Stale, Taken
 from compactwatch.changes.records import (
     Resolver,
@@ -37,11 +43,48 @@ def _compact(slug: str) -> Compact:
     return get_object_or_404(Compact, slug=slug)
 
 
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other address under the API (e.g. an id holding a slash): 404 in the one shape."""
+    return JsonResponse(
+        {"errors": [{"record": None, "field": None, "message": "Not found"}]}, status=404
+    )
+
+
+class Token(ObtainAuthToken):
+    """A token for a username and password (sign-in attempts are limited as on the site)."""
+
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(
+        operation_id="token_create", tags=["token"], summary="Get a token",
+        # Forms are taken too; JSON is the one described, for clients made from the description.
+        request={"application/json": schema.CredentialsSerializer}, auth=[],
+        responses={200: schema.TokenSerializer, **errors(400, 401, 411, 413, 429)},
+    )  # fmt: skip
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):  # set by django-axes
+                raise ApiError(429, "Too many failed sign-ins: try again in a quarter of an "
+                               "hour") from None  # fmt: skip
+            raise
+
+
+@extend_schema_view(get=extend_schema(
+    operation_id="compacts_list", tags=["compacts"], summary="List the Compacts",
+    responses={200: schema.CompactSerializer(many=True), **errors(401, 429)},
+))  # fmt: skip
 class CompactList(ListAPIView):
     serializer_class = schema.CompactSerializer
     queryset = Compact.objects.prefetch_related("editions").order_by("slug")
 
 
+@extend_schema_view(get=extend_schema(
+    operation_id="compact_retrieve", tags=["compacts"], summary="One Compact and its editions",
+    responses={200: schema.CompactSerializer, **errors(401, 404, 429)},
+))  # fmt: skip
 class CompactDetail(RetrieveAPIView):
     serializer_class = schema.CompactSerializer
     queryset = Compact.objects.prefetch_related("editions")
@@ -49,25 +92,26 @@ class CompactDetail(RetrieveAPIView):
 
 
 class EditionDetail(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        operation_id="edition_retrieve", tags=["compacts"],
+        summary="An edition of the Compact, its commitments word for word",
+        responses={200: schema.EditionSerializer, **errors(401, 404, 429)},
+    )  # fmt: skip
     def get(self, request: Request, slug: str, edition: str) -> Response:
         compact = _compact(slug)
         get_object_or_404(compact.editions, slug=edition)
-        core = editions_of(compact).get(edition)
-        return Response({
-            "id": core.id,
-            "title": core.title,
-            "edition_name": core.edition_name,
-            "in_force_from": editions_of(compact).in_force_from[core.id],
-            "commitments": [
-                {"ref": c.ref, "citation": c.citation, "section": c.section, "outcome": c.outcome,
-                 "binds": c.binds, "strength": c.strength, "text": c.text,
-                 "standards": [{"check": s.check, "summary": s.summary} for s in c.standards]}
-                for c in core.commitments
-            ],
-        })  # fmt: skip
+        editions = editions_of(compact)
+        core = editions.get(edition)
+        return Response(schema.EditionSerializer({
+            "id": core.id, "title": core.title, "edition_name": core.edition_name,
+            "in_force_from": editions.in_force_from[core.id], "commitments": core.commitments,
+        }).data)  # fmt: skip
 
 
+@extend_schema_view(get=extend_schema(
+    operation_id="organisations_list", tags=["compacts"], summary="The register: its organisations",
+    responses={200: schema.OrganisationSerializer(many=True), **errors(401, 404, 429)},
+))  # fmt: skip
 class OrganisationList(ListAPIView):
     serializer_class = schema.OrganisationSerializer
 
@@ -77,8 +121,14 @@ class OrganisationList(ListAPIView):
 
 class Figures(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("body", str)],
-        responses={200: schema.FigureSerializer(many=True)},
+        operation_id="figures_list",
+        tags=["compacts"],
+        summary="How the records stand on each commitment (met, explained, not met, unknown)",
+        parameters=[
+            OpenApiParameter("year", int, description="Only records of this year"),
+            OpenApiParameter("body", str, description="Only this organisation's records (its id)"),
+        ],
+        responses={200: schema.FigureSerializer(many=True), **errors(401, 404, 429)},
     )
     def get(self, request: Request, slug: str) -> Response:
         compact = _compact(slug)
@@ -100,8 +150,9 @@ def _plain(record: Record) -> dict[str, Any]:
         name: (value.isoformat() if hasattr(value, "isoformat") else value)
         for name, value in record.as_record().items()
     }
-    if data.get("amount") is not None:
-        data["amount"] = str(data["amount"])
+    if data.get("amount") is not None:  # a JSON number, as the records format writes it
+        amount = data["amount"]
+        data["amount"] = int(amount) if amount == amount.to_integral_value() else float(amount)
     data["findings"] = [
         {
             "commitment": f.commitment,
@@ -143,6 +194,7 @@ class RecordsBase(GenericAPIView):
 
     model: type[Record]
     lookup_field = "ref"
+    parser_classes = [JSONParser]  # a record is a JSON object, as in a records file
 
     def get_queryset(self):
         # Only DRF's OPTIONS reads this; every method here asks `_queryset` for what the
@@ -168,8 +220,9 @@ class RecordsBase(GenericAPIView):
         resolver = Resolver(compact)
 
         def values(stored: Record | None) -> dict[str, Any]:
-            document = {**(_plain(stored) if stored is not None and partial else {}), **body}
-            document.pop("findings", None)
+            # A partial change is merged into the record as stored.
+            document = {**(stored.as_record() if stored is not None and partial else {}), **body}
+            document.pop("findings", None)  # as the API gives a record back
             if stored is not None:
                 document.setdefault("id", stored.ref)
             row = read_mapping({section: [document]}, "request", known_agreements=known).section(
@@ -219,18 +272,24 @@ def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsB
     name = model.traits.section
     request_body = schema.record_serializer(name)
     response_body = schema.record_response_serializer(name)
-    errors = {code: OpenApiResponse(schema.ErrorsSerializer, description=text)
-              for code, text in schema.ERROR_RESPONSES.items()}  # fmt: skip
+    one, many = model.traits.label.lower(), model.traits.plural.lower()
+    tags = [many]
 
     class ListCreate(RecordsBase):
-        @extend_schema(operation_id=f"{name}_list", responses={200: response_body(many=True)})
+        @extend_schema(
+            operation_id=f"{name}_list", tags=tags, summary=f"List the {many} you may see",
+            responses={200: response_body(many=True), **errors(401, 404, 429)},
+        )  # fmt: skip
         def get(self, request: Request, slug: str) -> Response:
             page = self.paginate_queryset(self._queryset(request, _compact(slug)))
             return self.get_paginated_response([_plain(record) for record in page])
 
         @extend_schema(
-            operation_id=f"{name}_create", request=request_body,
-            responses={201: response_body, **{c: errors[c] for c in (400, 401, 403, 409, 429)}},
+            operation_id=f"{name}_create", tags=tags, summary=f"Record a {one}",
+            description="Checked by the same reader as a records file; the answer holds the "
+            "record's findings, and its ETag.",
+            request=request_body, parameters=[ETAG],
+            responses={201: response_body, **errors(400, 401, 403, 404, 409, 411, 413, 429)},
         )  # fmt: skip
         def post(self, request: Request, slug: str) -> Response:
             compact = _compact(slug)
@@ -247,8 +306,10 @@ def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsB
                 raise ApiError(404, "No such record", record=ref)
             return record
 
-        @extend_schema(operation_id=f"{name}_retrieve",
-                       responses={200: response_body, 404: errors[404]})  # fmt: skip
+        @extend_schema(
+            operation_id=f"{name}_retrieve", tags=tags, summary=f"One {one}, with its findings",
+            parameters=[ETAG], responses={200: response_body, **errors(401, 404, 429)},
+        )  # fmt: skip
         def get(self, request: Request, slug: str, ref: str) -> Response:
             record = self._found(request, _compact(slug), ref)
             response = Response(_plain(record))
@@ -261,22 +322,29 @@ def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsB
             return self._store(request, compact, ref, partial=partial, mode="update")
 
         @extend_schema(
-            operation_id=f"{name}_update", request=request_body,
-            responses={200: response_body, **{c: errors[c] for c in (400, 401, 403, 404, 409, 412, 429)}},
+            operation_id=f"{name}_update", tags=tags, summary=f"Replace a {one}",
+            description="Fields left out are recorded as not known. Send If-Match with the "
+            "ETag you read: if someone changed the record since, nothing is saved (412).",
+            request=request_body, parameters=[IF_MATCH, ETAG, STALE_ETAG],
+            responses={200: response_body, **errors(400, 401, 403, 404, 409, 411, 412, 413, 429)},
         )  # fmt: skip
         def put(self, request: Request, slug: str, ref: str) -> Response:
             return self._update(request, slug, ref, partial=False)
 
         @extend_schema(
-            operation_id=f"{name}_partial_update", request=request_body,
-            responses={200: response_body, **{c: errors[c] for c in (400, 401, 403, 404, 409, 412, 429)}},
+            operation_id=f"{name}_partial_update", tags=tags, summary=f"Change some fields of a {one}",
+            description="Fields left out keep their values. Send If-Match with the ETag you "
+            "read: if someone changed the record since, nothing is saved (412).",
+            request=request_body, parameters=[IF_MATCH, ETAG, STALE_ETAG],
+            responses={200: response_body, **errors(400, 401, 403, 404, 409, 411, 412, 413, 429)},
         )  # fmt: skip
         def patch(self, request: Request, slug: str, ref: str) -> Response:
             return self._update(request, slug, ref, partial=True)
 
         @extend_schema(
-            operation_id=f"{name}_destroy",
-            responses={204: None, **{c: errors[c] for c in (401, 403, 404, 412, 429)}},
+            operation_id=f"{name}_destroy", tags=tags, summary=f"Delete a {one}",
+            parameters=[IF_MATCH, STALE_ETAG],
+            responses={204: None, **errors(400, 401, 403, 404, 409, 412, 429)},
         )  # fmt: skip
         def delete(self, request: Request, slug: str, ref: str) -> Response:
             compact = _compact(slug)

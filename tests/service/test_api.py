@@ -1,8 +1,12 @@
 """The JSON API: same validation, permissions and findings as the files and the forms."""
 
+import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
+from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from service_fixtures import save_record
@@ -13,7 +17,7 @@ from compactwatch.compacts.editions import editions_of
 from compactwatch.records.models import FundingAgreement, FundingChange
 
 pytestmark = pytest.mark.django_db
-API = "/api/compacts/cambridgeshire"
+API = "/api/v1/compacts/cambridgeshire"
 
 
 def client_for(user=None) -> APIClient:
@@ -34,7 +38,7 @@ def agreement(compact, officer):
 
 def test_the_register_and_the_compact_are_public(compact):
     client = APIClient()
-    assert client.get("/api/compacts/").json()["results"][0]["slug"] == "cambridgeshire"
+    assert client.get("/api/v1/compacts/").json()["results"][0]["slug"] == "cambridgeshire"
     names = [org["name"] for org in client.get(f"{API}/organisations/?limit=100").json()["results"]]
     assert "Hunts Forum" in names
     edition = client.get(f"{API}/editions/cambridgeshire-refreshed/").json()
@@ -46,7 +50,7 @@ def test_the_register_and_the_compact_are_public(compact):
 
 def test_token_from_username_and_password(council_member):
     response = APIClient().post(
-        "/api/token/", {"username": "council", "password": "a-long-test-password-1"}
+        "/api/v1/token/", {"username": "council", "password": "a-long-test-password-1"}
     )
     assert response.status_code == 200 and response.json()["token"]
 
@@ -121,11 +125,115 @@ def test_anonymous_cannot_write(compact):
 
 
 def test_the_openapi_description(client, compact):
-    response = client.get("/api/schema/?format=json")
+    response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     document = response.json()
+    validate(document)  # openapi-spec-validator: a valid OpenAPI document
     assert document["openapi"].startswith("3.")
-    assert "/api/compacts/{slug}/funding-changes/" in document["paths"]
+    assert "/api/v1/compacts/{slug}/funding-changes/" in document["paths"]
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    for operation in operations:  # every operation documents its errors, in the one shape
+        responses = operation["responses"]
+        errors = [code for code in responses if code.startswith("4")]
+        assert {"401", "429"} <= set(errors), operation["operationId"]
+        for code in errors:
+            schema = responses[code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Errors"}
+    imports = document["paths"]["/api/v1/compacts/{slug}/imports/"]["get"]["responses"]
+    assert imports["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "PaginatedImportJobList"
+    )
+    change = document["paths"]["/api/v1/compacts/{slug}/funding-changes/{ref}/"]
+    assert "ETag" in change["get"]["responses"]["200"]["headers"]
+    assert "412" in change["patch"]["responses"]
+    for method in ("put", "patch", "delete"):
+        assert {"name": "If-Match", "in": "header"}.items() <= change[method]["parameters"][
+            0
+        ].items()
+
+
+def test_an_etag_guards_against_lost_updates(council_member, agreement):
+    client = client_for(council_member)
+    read = client.get(f"{API}/funding-agreements/g-1/")
+    assert read["ETag"] == '"1"'
+    changed = client.patch(f"{API}/funding-agreements/g-1/", {"kind": "contract"},
+                           format="json", headers={"If-Match": read["ETag"]})  # fmt: skip
+    assert changed.status_code == 200 and changed["ETag"] == '"2"'
+    stale = client.put(f"{API}/funding-agreements/g-1/", {"kind": "loan"}, format="json",
+                       headers={"If-Match": read["ETag"]})  # fmt: skip
+    assert stale.status_code == 412 and stale["ETag"] == '"2"'
+    error = stale.json()["errors"][0]
+    assert error["changes"][0]["changes"]["kind"] == ["grant", "contract"]
+    assert FundingAgreement.objects.get(ref="g-1").kind == "contract"
+
+
+def test_a_partial_change_keeps_an_amount(council_member, compact, officer):
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    save_record(FundingAgreement(compact=compact, ref="g-2", funder=council,
+                                 amount=Decimal("1500.50")), officer)  # fmt: skip
+    response = client_for(council_member).patch(
+        f"{API}/funding-agreements/g-2/", {"kind": "grant"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["amount"] == 1500.5
+
+
+def test_a_record_read_can_be_sent_back_unchanged(council_member, compact, officer):
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    save_record(FundingAgreement(compact=compact, ref="g-3", funder=council, kind="grant",
+                                 amount=Decimal("1000.00")), officer)  # fmt: skip
+    client = client_for(council_member)
+    read = client.get(f"{API}/funding-agreements/g-3/")
+    body = {key: value for key, value in read.json().items() if key != "findings"}
+    sent = client.put(f"{API}/funding-agreements/g-3/", body, format="json",
+                      HTTP_IF_MATCH=read["ETag"])  # fmt: skip
+    assert sent.status_code == 200, sent.json()
+    assert sent["ETag"] == read["ETag"]  # nothing changed, so no new version
+
+
+def test_every_address_under_the_api_answers_in_its_error_shape(officer, compact):
+    client = client_for(officer)
+    for path in (f"{API}/funding-agreements/a%2Fb/", f"{API}/imports/-1/", "/api/v1/nothing/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["errors"][0]["message"] == "Not found"
+    assert client.post(f"{API}/nothing/", {}, format="json").status_code == 404
+
+
+def test_the_old_addresses_lead_to_version_1(compact):
+    response = APIClient().get("/api/compacts/?limit=1")
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/compacts/?limit=1"
+    assert APIClient().get("/api/v1/compacts/", follow=True).status_code == 200
+
+
+def test_repeated_failed_token_requests_are_locked_out(officer):
+    client = APIClient()
+    for _ in range(5):
+        client.post("/api/v1/token/", {"username": "officer", "password": "wrong"})
+    response = client.post(
+        "/api/v1/token/", {"username": "officer", "password": "a-long-test-password-1"}
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.json()["errors"][0]["message"]
+
+
+def test_the_documentation_page_keeps_the_strict_policy(client, compact):
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    policy = page["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "style-src 'self';" in policy
+    html = page.content.decode()
+    assert "<style" not in html and "<script>" not in html and " style=" not in html
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert all(source.startswith("/") for source in sources), sources  # nothing from elsewhere
+    static = [
+        source.removeprefix("/static/") for source in sources if source.startswith("/static/")
+    ]
+    assert len(static) == 4 and all(finders.find(path) for path in static)  # Swagger UI's files
+    script = client.get("/api/v1/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "/api/v1/schema/" in script.content.decode()
 
 
 def test_lists_do_not_query_per_record(officer, agreement, compact, django_assert_max_num_queries):

@@ -441,7 +441,7 @@ def test_the_api_queues_an_import_and_reports_it(client, officer, compact):
 
     headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
     with TRAFFORD.open("rb") as handle:
-        response = client.post("/api/compacts/cambridgeshire/imports/", {"file": handle},
+        response = client.post("/api/v1/compacts/cambridgeshire/imports/", {"file": handle},
                                headers=headers)  # fmt: skip
     assert response.status_code == 202, response.content
     queued = response.json()
@@ -449,8 +449,8 @@ def test_the_api_queues_an_import_and_reports_it(client, officer, compact):
     run_job(queued["id"])
     done = client.get(queued["url"], headers=headers).json()
     assert (done["status"], done["outcome"]["created"]) == ("done", 555)
-    listed = client.get("/api/compacts/cambridgeshire/imports/", headers=headers).json()
-    assert [job["id"] for job in listed] == [queued["id"]]
+    listed = client.get("/api/v1/compacts/cambridgeshire/imports/", headers=headers).json()
+    assert [job["id"] for job in listed["results"]] == [queued["id"]]
 
 
 def test_the_api_refuses_a_file_of_another_kind_and_other_users(
@@ -460,14 +460,14 @@ def test_the_api_refuses_a_file_of_another_kind_and_other_users(
 
     headers = {"Authorization": f"Token {Token.objects.create(user=officer).key}"}
     with (FIXTURES / "fundingtrust-grants_dc.txt").open("rb") as handle:
-        response = client.post("/api/compacts/cambridgeshire/imports/", {"file": handle},
+        response = client.post("/api/v1/compacts/cambridgeshire/imports/", {"file": handle},
                                headers=headers)  # fmt: skip
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "file"
     assert "is not one of these" in response.json()["errors"][0]["message"]
     member = {"Authorization": f"Token {Token.objects.create(user=council_member).key}"}
-    assert client.get("/api/compacts/cambridgeshire/imports/", headers=member).status_code == 403
-    assert client.get("/api/compacts/cambridgeshire/imports/").status_code == 401
+    assert client.get("/api/v1/compacts/cambridgeshire/imports/", headers=member).status_code == 403
+    assert client.get("/api/v1/compacts/cambridgeshire/imports/").status_code == 401
     assert not ImportJob.objects.exists()
 
 
