@@ -217,9 +217,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# An API token works for this many days; changing the password ends it at once.
+API_TOKEN_DAYS = int(os.environ.get("COMPACTWATCH_API_TOKEN_DAYS", "30"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "compactwatch.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -227,6 +229,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "compactwatch.api.pagination.BoundedLimitOffset",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "compactwatch.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "compactwatch.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "compactwatch API",

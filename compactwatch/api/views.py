@@ -15,14 +15,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compactwatch import permissions
 from compactwatch.api import schema
+from compactwatch.api.authentication import fresh_token
 from compactwatch.api.errors import ApiError, errors_response
+from compactwatch.api.parsers import BoundedJSONParser
 from compactwatch.api.schema import ETAG, IF_MATCH, STALE_ETAG, errors
 from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Refused, Stale, Taken
 from compactwatch.changes.records import (
@@ -54,7 +56,7 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
 class Token(ObtainAuthToken):
     """A token for a username and password (sign-in attempts are limited as on the site)."""
 
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         operation_id="token_create", tags=["token"], summary="Get a token",
@@ -63,13 +65,15 @@ class Token(ObtainAuthToken):
         responses={200: schema.TokenSerializer, **errors(400, 401, 411, 413, 429)},
     )  # fmt: skip
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        credentials = self.get_serializer(data=request.data)
         try:
-            return super().post(request, *args, **kwargs)
+            credentials.is_valid(raise_exception=True)
         except ValidationError:
             if getattr(request, "axes_locked_out", False):  # set by django-axes
                 raise ApiError(429, "Too many failed sign-ins: try again in a quarter of an "
                                "hour") from None  # fmt: skip
             raise
+        return Response({"token": fresh_token(credentials.validated_data["user"]).key})
 
 
 @extend_schema_view(get=extend_schema(
@@ -194,7 +198,7 @@ class RecordsBase(GenericAPIView):
 
     model: type[Record]
     lookup_field = "ref"
-    parser_classes = [JSONParser]  # a record is a JSON object, as in a records file
+    parser_classes = [BoundedJSONParser]  # a record is a JSON object, as in a records file
 
     def get_queryset(self):
         # Only DRF's OPTIONS reads this; every method here asks `_queryset` for what the

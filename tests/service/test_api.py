@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from openapi_spec_validator import validate
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from service_fixtures import save_record
+from service_fixtures import PASSWORD, save_record
 
 from compactwatch.audit.models import AuditEntry
 from compactwatch.compact.engine import check_record
@@ -260,3 +260,53 @@ def test_nul_characters_are_refused_not_server_errors(officer, compact):
         f"{API}/consultations/", {"id": "c\x00", "title": "x"}, format="json"
     )
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "id"
+
+
+def test_a_token_expires_and_a_new_one_is_given(council_member, compact, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token = Token.objects.create(user=council_member)
+    Token.objects.filter(pk=token.pk).update(
+        created=timezone.now() - timedelta(days=settings.API_TOKEN_DAYS, minutes=1)
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    refused = client.get(f"{API}/consultations/")
+    assert refused.status_code == 401
+    assert "The token has expired" in refused.json()["errors"][0]["message"]
+    fresh = APIClient().post("/api/v1/token/", {"username": "council", "password": PASSWORD},
+                             format="json").json()["token"]  # fmt: skip
+    assert fresh != token.key
+    assert (
+        APIClient(HTTP_AUTHORIZATION=f"Token {fresh}").get(f"{API}/consultations/").status_code
+        == 200
+    )
+
+
+def test_changing_the_password_ends_the_users_tokens(client, council_member, compact):
+    key = client_for(council_member)._credentials["HTTP_AUTHORIZATION"]
+    api = APIClient(HTTP_AUTHORIZATION=key)
+    assert api.get(f"{API}/consultations/").status_code == 200
+    client.force_login(council_member)
+    changed = client.post("/accounts/password/", {"old_password": PASSWORD,
+                          "new_password1": "a-new-long-password-3",
+                          "new_password2": "a-new-long-password-3"})  # fmt: skip
+    assert changed.status_code == 302
+    assert api.get(f"{API}/consultations/").status_code == 401
+    council_member.refresh_from_db()
+    council_member.first_name = "Renamed"  # a change that is not the password keeps tokens
+    council_member.save()
+    fresh = client_for(council_member)
+    council_member.save()
+    assert fresh.get(f"{API}/consultations/").status_code == 200
+
+
+def test_a_body_nested_deeper_than_any_record_is_a_400(officer, compact):
+    body = '{"id": "c-1", "title": ' + "[" * 10_000 + "]" * 10_000 + "}"
+    response = client_for(officer).post(
+        f"{API}/consultations/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "not JSON the API can read" in response.json()["errors"][0]["message"]
