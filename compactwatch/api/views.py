@@ -221,7 +221,7 @@ class RecordsBase(GenericAPIView):
             raise ApiError(400, "send one record as a JSON object")
         section = self.model.traits.section
         known = editable_agreement_refs(Actor(request.user, "API"), compact)
-        resolver = Resolver(compact)
+        resolver = Resolver(compact, Actor(request.user, "API"))
 
         def values(stored: Record | None) -> dict[str, Any]:
             # A partial change is merged into the record as stored.

@@ -3,8 +3,10 @@ to funding, from a form, the API, an upload or the command line.
 
 A member of a partner may change only the records in which their own organisation acts
 (the consulting body, the funder), judged on the stored record as well as on the new
-values; they cannot address another's record, and a new record's id that is in use is
-refused in the same words whoever holds it.
+values; they cannot address another's record. Record ids belong to their organisation: a
+record a member makes under an id of their own choosing is stored under the id with their
+organisation's id in front ("hunts-forum/c-1"), so what they are told never depends on
+whether another organisation has a record of that id; they name it by either afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.db import IntegrityError, transaction
 from compactwatch import permissions
 from compactwatch.changes.base import (
     Actor,
+    Invalid,
     NotFound,
     Refused,
     Stale,
@@ -32,6 +35,7 @@ from compactwatch.organisations.matching import RegisterLookup
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement, Record
 
+REF_LENGTH = 100  # as Record.ref holds
 TAKEN = "This id is in use in this Compact: choose another, or leave it out to have one made"
 
 
@@ -61,17 +65,36 @@ def editable_agreement_refs(actor: Actor, compact: Compact) -> set[str]:
         queryset = FundingAgreement.objects.filter(compact=compact)
     else:
         queryset = permissions.editable_records(actor.user, FundingAgreement, compact)
-    return set(queryset.values_list("ref", flat=True))
+    return own_names(actor, compact, set(queryset.values_list("ref", flat=True)))
+
+
+def member_organisations(actor: Actor, compact: Compact) -> list[str]:
+    """The register ids of the organisations a member acts for ([] for an officer)."""
+    if actor.is_officer(compact):
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=permissions.organisation_ids(actor.user, compact))
+        .order_by("ref")
+        .values_list("ref", flat=True)
+    )
+
+
+def own_names(actor: Actor, compact: Compact, refs: set[str]) -> set[str]:
+    """The ids a member may name their records by: each id, and without their
+    organisation's id in front."""
+    prefixes = [f"{org}/" for org in member_organisations(actor, compact)]
+    return refs | {ref[len(p) :] for ref in refs for p in prefixes if ref.startswith(p)}
 
 
 class Resolver:
     """What records name: organisations by the one matcher, agreements by id (those of
-    the same upload first)."""
+    the same upload first; for a member, their own organisation's first)."""
 
-    def __init__(self, compact: Compact):
+    def __init__(self, compact: Compact, actor: Actor | None = None):
         self.compact = compact
         self.register = RegisterLookup(compact)
         self.agreements: dict[str, FundingAgreement] = {}
+        self.prefixes = [f"{org}/" for org in member_organisations(actor, compact)] if actor else []
 
     def organisation(self, value: str | None) -> Organisation | None:
         return self.register.find(value)
@@ -80,14 +103,17 @@ class Resolver:
         if not value:
             return None
         if value not in self.agreements:
-            found = (
-                FundingAgreement.objects.filter(compact=self.compact, ref=value)
-                .select_related("funder", "recipient")
-                .first()
-            )
-            if found is None:
+            names = [*(prefix + value for prefix in self.prefixes), value]
+            found = {
+                agreement.ref: agreement
+                for agreement in FundingAgreement.objects.filter(
+                    compact=self.compact, ref__in=names
+                ).select_related("funder", "recipient")
+            }
+            first = next((found[name] for name in names if name in found), None)
+            if first is None:
                 return None
-            self.agreements[value] = found
+            self.agreements[value] = first
         return self.agreements[value]
 
 
@@ -137,6 +163,8 @@ def write_record(
     "upsert" (an upload: create, or change one's own). `version`, when given, is the
     version the actor read: a record changed since is refused (Stale). Findings are left
     to the caller, which may have many records to check."""
+    if ref and mode != "update" and not callable(values) and not actor.is_officer(compact):
+        ref = _members_ref(actor, compact, model, ref, values)
     stored = _locked(model, compact, ref) if ref else None
     if stored is not None and not may_edit(actor, stored):
         if mode == "update" and may_view(actor, stored):
@@ -181,6 +209,33 @@ def write_record(
         compact=compact, before=before, after=after, version=record.version, summary=summary,
     )  # fmt: skip
     return Written(record, created=stored is None, changed=stored is not None)
+
+
+def _members_ref(
+    actor: Actor, compact: Compact, model: type[Record], ref: str, values: dict[str, Any]
+) -> str:
+    """The id a member's new record is stored under: their own record's id if they name
+    one, else the id with the organisation that acts in it in front."""
+    related = [path for path in model.traits.part_of if path]
+    for name in (ref, *(f"{org}/{ref}" for org in member_organisations(actor, compact))):
+        stored = model.objects.filter(compact=compact, ref=name).select_related(*related).first()
+        if stored is not None and may_edit(actor, stored):
+            return name
+    probe = model(compact=compact)
+    for name, value in values.items():
+        setattr(probe, name, value)
+    body = probe.body()
+    if body is None or not may_edit(actor, probe):
+        return ref  # refused in a moment: they record only for their own organisation
+    prefix = f"{body.ref}/"
+    owned = ref if ref.startswith(prefix) else prefix + ref
+    if len(owned) > REF_LENGTH:
+        raise Invalid(
+            f"The id is too long: your organisation's records are stored as '{prefix}' and "
+            f"their id, at most {REF_LENGTH} characters in all",
+            "id",
+        )
+    return owned
 
 
 def affected_by(record: Record) -> list[Record]:

@@ -78,7 +78,7 @@ def store_records(
     outcome = UploadOutcome()
     errors: list[RecordError] = []
     touched: list[Record | Organisation] = []
-    resolver = Resolver(compact)
+    resolver = Resolver(compact, actor)
 
     def refused(row: dict[str, Any], section: str, problem: ChangeRefused) -> None:
         errors.append(

@@ -65,7 +65,8 @@ def test_create_a_change_and_get_the_cores_findings(compact, council_member, agr
         "Notice of 6 weeks was given; the Compact asks for at least 3 months in writing (4.5)."
     )
     assert findings["cambridgeshire-refreshed/4.2"]["status"] == "not_met"
-    change = FundingChange.objects.get(ref="n-1")
+    assert response.json()["id"] == "cambridgeshire-county-council/n-1"  # the council's own id
+    change = FundingChange.objects.get(ref="cambridgeshire-county-council/n-1")
     expected = {
         f.commitment: f.status.value
         for f in check_record(

@@ -421,9 +421,11 @@ def test_refused_and_nothing_changed(world, way, role):
 # The positive controls: the same requests succeed for those who may make them ------------
 
 
-def succeeded(way: str, kind: Kind, responses: list) -> None:
-    """Each way in's success, and what it stored."""
+def succeeded(way: str, kind: Kind, responses: list, role: str) -> None:
+    """Each way in's success, and what it stored: a member's new record under the id it
+    gave, with its organisation's id in front; the officer's under the id as given."""
     (response,) = responses
+    new_ref = kind.new_ref if role == "officer" else f"{OWNER}/{kind.new_ref}"
     if way in ("web record page", "web edit form GET", "API retrieve"):
         assert response.status_code == 200
     elif way in ("web record list", "API list"):
@@ -433,7 +435,7 @@ def succeeded(way: str, kind: Kind, responses: list) -> None:
         assert stored(kind).version == 2
     elif way == "web create form for another":
         assert response.status_code == 302, response.context and response.context["form"].errors
-        assert kind.model.objects.filter(ref=kind.new_ref).exists()
+        assert kind.model.objects.filter(ref=new_ref).exists()
     elif way.startswith("upload"):
         assert response.status_code == 200
         assert "errors" not in response.context, response.context["errors"]
@@ -441,9 +443,10 @@ def succeeded(way: str, kind: Kind, responses: list) -> None:
         if way == "upload updating another's":
             assert stored(kind).version == 2
         else:
-            assert kind.model.objects.filter(ref=kind.new_ref).exists()
+            assert kind.model.objects.filter(ref=new_ref).exists()
     elif way == "API create":
         assert response.status_code == 201, response.json()
+        assert response.json()["id"] == new_ref
     elif way in ("API PUT", "API PATCH"):
         assert response.status_code == 200, response.json()
         assert stored(kind).version == 2
@@ -469,7 +472,7 @@ def test_the_owner_and_the_officer_can(world, way, role):
         if way.startswith("admin"):
             assert web(user).get(_admin_record(kind)).status_code == 200
         else:
-            succeeded(way, kind, RECORD_WAYS[way](user, kind, world))
+            succeeded(way, kind, RECORD_WAYS[way](user, kind, world), role)
 
 
 @pytest.mark.parametrize(
