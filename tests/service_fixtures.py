@@ -92,3 +92,20 @@ def save_record(record, user):
         Actor(user, "test"), record.compact, type(record), record.ref or None, values,
         mode="upsert",
     )  # fmt: skip
+
+
+def form_data(form) -> dict:
+    """What a browser posts back for a form as rendered (its initial values)."""
+    from django import forms
+
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[name] = "on"
+            continue
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        data[name] = "" if value is None else value
+    return data

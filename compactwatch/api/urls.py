@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from compactwatch.api import docs, imports, views
+from compactwatch.records.models import RECORD_MODELS
 
 app_name = "api"
 
@@ -15,35 +16,16 @@ urlpatterns = [
     path(compact + "editions/<slug:edition>/", views.EditionDetail.as_view(), name="edition"),
     path(compact + "organisations/", views.OrganisationList.as_view(), name="organisations"),
     path(compact + "figures/", views.Figures.as_view(), name="figures"),
-    path(
-        compact + "consultations/",
-        views.RECORD_VIEWS["consultation"][0].as_view(),
-        name="consultations",
-    ),
-    path(
-        compact + "consultations/<str:ref>/",
-        views.RECORD_VIEWS["consultation"][1].as_view(),
-        name="consultation",
-    ),
-    path(
-        compact + "funding-agreements/",
-        views.RECORD_VIEWS["funding_agreement"][0].as_view(),
-        name="agreements",
-    ),
-    path(
-        compact + "funding-agreements/<str:ref>/",
-        views.RECORD_VIEWS["funding_agreement"][1].as_view(),
-        name="agreement",
-    ),
-    path(
-        compact + "funding-changes/",
-        views.RECORD_VIEWS["funding_change"][0].as_view(),
-        name="changes",
-    ),
-    path(
-        compact + "funding-changes/<str:ref>/",
-        views.RECORD_VIEWS["funding_change"][1].as_view(),
-        name="change",
+    # Each kind of record: its list, and one record by its id (which may hold "/").
+    *(
+        path(compact + f"{model.traits.api_path}/{tail}", view.as_view(), name=name)
+        for model in RECORD_MODELS.values()
+        for tail, view, name in zip(
+            ("", "<path:ref>/"),
+            views.RECORD_VIEWS[model.traits.type],
+            (f"{model.traits.finding_link}s", model.traits.finding_link),
+            strict=True,
+        )
     ),
     path(compact + "imports/", imports.ImportList.as_view(), name="imports"),
     path(compact + "imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),

@@ -303,6 +303,16 @@ def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsB
             return self._store(request, compact, request.data.get("id") if isinstance(
                 request.data, dict) else None, partial=False, mode="create")  # fmt: skip
 
+    def updating(action: str, summary: str, fields: str):
+        """The description of a change to one record (PUT and PATCH alike)."""
+        return extend_schema(
+            operation_id=f"{name}_{action}", tags=tags, summary=summary,
+            description=f"{fields} Send If-Match with the ETag you read: if someone changed "
+            "the record since, nothing is saved (412).",
+            request=request_body, parameters=[IF_MATCH, ETAG, STALE_ETAG],
+            responses={200: response_body, **errors(400, 401, 403, 404, 409, 411, 412, 413, 429)},
+        )  # fmt: skip
+
     class Detail(RecordsBase):
         def _found(self, request: Request, compact: Compact, ref: str) -> Record:
             record = self._queryset(request, compact).filter(ref=ref).first()
@@ -325,23 +335,12 @@ def _record_views(model: type[Record]) -> tuple[type[RecordsBase], type[RecordsB
             self._found(request, compact, ref)  # 404 for a record the user cannot see
             return self._store(request, compact, ref, partial=partial, mode="update")
 
-        @extend_schema(
-            operation_id=f"{name}_update", tags=tags, summary=f"Replace a {one}",
-            description="Fields left out are recorded as not known. Send If-Match with the "
-            "ETag you read: if someone changed the record since, nothing is saved (412).",
-            request=request_body, parameters=[IF_MATCH, ETAG, STALE_ETAG],
-            responses={200: response_body, **errors(400, 401, 403, 404, 409, 411, 412, 413, 429)},
-        )  # fmt: skip
+        @updating("update", f"Replace a {one}", "Fields left out are recorded as not known.")
         def put(self, request: Request, slug: str, ref: str) -> Response:
             return self._update(request, slug, ref, partial=False)
 
-        @extend_schema(
-            operation_id=f"{name}_partial_update", tags=tags, summary=f"Change some fields of a {one}",
-            description="Fields left out keep their values. Send If-Match with the ETag you "
-            "read: if someone changed the record since, nothing is saved (412).",
-            request=request_body, parameters=[IF_MATCH, ETAG, STALE_ETAG],
-            responses={200: response_body, **errors(400, 401, 403, 404, 409, 411, 412, 413, 429)},
-        )  # fmt: skip
+        @updating("partial_update", f"Change some fields of a {one}",
+                  "Fields left out keep their values.")  # fmt: skip
         def patch(self, request: Request, slug: str, ref: str) -> Response:
             return self._update(request, slug, ref, partial=True)
 

@@ -194,10 +194,11 @@ def test_a_record_read_can_be_sent_back_unchanged(council_member, compact, offic
 
 def test_every_address_under_the_api_answers_in_its_error_shape(officer, compact):
     client = client_for(officer)
-    for path in (f"{API}/funding-agreements/a%2Fb/", f"{API}/imports/-1/", "/api/v1/nothing/"):
+    for path, message in ((f"{API}/funding-agreements/a%2Fb/", "No such record"),
+                          (f"{API}/imports/-1/", "Not found"), ("/api/v1/nothing/", "Not found")):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 404, path
-        assert response.json()["errors"][0]["message"] == "Not found"
+        assert response.json()["errors"][0]["message"] == message
     assert client.post(f"{API}/nothing/", {}, format="json").status_code == 404
 
 
@@ -311,3 +312,13 @@ def test_a_body_nested_deeper_than_any_record_is_a_400(officer, compact):
     )
     assert response.status_code == 400
     assert "not JSON the API can read" in response.json()["errors"][0]["message"]
+
+
+def test_a_record_whose_id_holds_slashes_has_an_api_address(council_member, compact):
+    body = {"id": "c/1", "organisation": "cambridgeshire-county-council", "title": "A review",
+            "opens": "2026-01-05", "closes": "2026-03-29"}  # fmt: skip
+    client = client_for(council_member)
+    created = client.post(f"{API}/consultations/", body, format="json").json()
+    assert created["id"] == "cambridgeshire-county-council/c/1"
+    read = client.get(f"{API}/consultations/{created['id']}/")
+    assert read.status_code == 200 and read.json()["title"] == "A review"

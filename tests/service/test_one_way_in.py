@@ -16,14 +16,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django import forms
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from service_fixtures import save_record
+from service_fixtures import form_data, save_record
 
 import compactwatch
 from compactwatch.audit.models import AuditEntry
@@ -76,21 +75,6 @@ def api_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
-
-
-def form_data(form) -> dict:
-    """What a browser would post back for a form as rendered (its initial values)."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-            continue
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        data[name] = "" if value is None else value
-    return data
 
 
 # What differs between two renderings of one page: the masked CSRF token, a CSP nonce.

@@ -16,7 +16,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django import forms
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -25,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from service_fixtures import PASSWORD, save_record
+from service_fixtures import PASSWORD, form_data, save_record
 
 from compactwatch.changes.base import Actor
 from compactwatch.changes.register import add_membership
@@ -175,21 +174,6 @@ def new_row(kind: Kind) -> dict[str, Any]:
         "consultation": {"id": kind.new_ref, "organisation": OWNER, "title": "Parks review",
                          "opens": "2025-05-05", "closes": "2025-07-27"},
     }[kind.type]  # fmt: skip
-
-
-def form_data(form) -> dict[str, Any]:
-    """What a browser posts back for a form as rendered."""
-    data = {}
-    for name, field in form.fields.items():
-        value = form[name].value()
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[name] = "on"
-            continue
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        data[name] = "" if value is None else value
-    return data
 
 
 def edit_form(kind: Kind, world) -> dict[str, Any]:
