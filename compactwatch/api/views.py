@@ -38,6 +38,7 @@ from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.figures import figures
 from compactwatch.organisations.models import Organisation
+from compactwatch.params import BadQuery, query_year
 from compactwatch.records.models import RECORD_MODELS, Record
 
 
@@ -129,19 +130,22 @@ class Figures(APIView):
         tags=["compacts"],
         summary="How the records stand on each commitment (met, explained, not met, unknown)",
         parameters=[
-            OpenApiParameter("year", int, description="Only records of this year"),
+            OpenApiParameter("year", int, description="Only records of this year (1900 to 2199)"),
             OpenApiParameter("body", str, description="Only this organisation's records (its id)"),
         ],
-        responses={200: schema.FigureSerializer(many=True), **errors(401, 404, 429)},
+        responses={200: schema.FigureSerializer(many=True), **errors(400, 401, 404, 429)},
     )
     def get(self, request: Request, slug: str) -> Response:
         compact = _compact(slug)
-        year = request.query_params.get("year", "")
+        try:
+            year = query_year(request.query_params)
+        except BadQuery as problem:
+            raise ApiError(400, str(problem), field="year") from None
         body_ref = request.query_params.get("body")
         body = (
             Organisation.objects.filter(compact=compact, ref=body_ref).first() if body_ref else None
         )
-        rows = figures(compact, int(year) if year.isascii() and year.isdigit() else None, body)
+        rows = figures(compact, year, body)
         return Response([
             {"commitment": f"{row.edition}/{row.ref}", "summary": row.summary, "strength": row.strength,
              "met": row.met, "explained": row.explained, "not_met": row.not_met, "unknown": row.unknown}

@@ -77,3 +77,22 @@ def test_a_record_whose_id_holds_slashes_has_a_working_address(client, officer, 
     assert client.get(f"{C}/records/?type=funding_agreement").status_code == 200
     edit = client.get(f"{C}/records/funding_agreement/edit/{ref}/")
     assert edit.status_code == 200 and f'value="{ref}"' in edit.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["limit=%C2%B2", "offset=%C2%B2", "limit=-1", "limit=x"])
+def test_a_page_query_the_api_cannot_read_gives_the_first_page(compact, query):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get(f"/api/v1/compacts/cambridgeshire/organisations/?{query}")
+    assert response.status_code == 200 and response.json()["previous"] is None
+
+
+@pytest.mark.django_db
+def test_the_apis_figures_refuse_a_year_they_cannot_read(compact):
+    from rest_framework.test import APIClient
+
+    response = APIClient().get("/api/v1/compacts/cambridgeshire/figures/?year=%C2%B2")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"record": None, "field": "year",
+        "message": "'year' takes a whole number from 1900 to 2199"}]  # fmt: skip
