@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from datetime import date
+from typing import IO
 
 import orjson
 
@@ -63,19 +66,24 @@ def run(arguments: argparse.Namespace) -> int:
         _say([f"{files}: cannot be read ({type(error).__name__}: {printable(str(error), 200)})"])
         return EXIT_INVALID
     _say(f"warning: {note}" for note in records.notes)
-    findings = list(check_records(records, editions, as_of, edition))
-    any_not_met = any(finding.status is Status.NOT_MET for finding in findings)
+    findings = check_records(records, editions, as_of, edition)
     if arguments.format == "json":
-        output = json_document(findings, edition.id if edition else None, as_of)
-        if hasattr(sys.stdout, "buffer"):
+        # A million records give millions of findings: they are written as they come to a
+        # file of our own, and only a finished document is copied to standard output.
+        with tempfile.TemporaryFile() as document:
+            any_not_met = write_json(document, findings, edition.id if edition else None, as_of)
+            document.seek(0)
             sys.stdout.flush()
-            sys.stdout.buffer.write(output)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(output.decode())
+            if hasattr(sys.stdout, "buffer"):
+                shutil.copyfileobj(document, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            else:
+                sys.stdout.write(document.read().decode())
     else:
+        shown = [_shown(finding) for finding in findings]
+        any_not_met = any(finding.status is Status.NOT_MET for finding in shown)
         text = io.StringIO()
-        write_text_report(text, [_shown(finding) for finding in findings], as_of, edition)
+        write_text_report(text, shown, as_of, edition)
         sys.stdout.write(text.getvalue())
         sys.stdout.flush()
     return EXIT_NOT_MET if any_not_met else EXIT_ALL_KEPT
@@ -87,8 +95,20 @@ def _shown(finding: Finding) -> Finding:
     return finding._replace(record=printable(finding.record), message=printable(finding.message))
 
 
-def json_document(findings: list[Finding], edition_id: str | None, as_of: date) -> bytes:
-    """The spec's JSON document of the findings, whole, one finding a line."""
-    head = orjson.dumps({"edition": edition_id, "as_of": as_of.isoformat()})[:-1]
-    lines = b",\n  ".join(orjson.dumps(finding.as_dict()) for finding in findings)
-    return head + b', "findings": [' + (b"\n  " + lines if findings else b"") + b"\n]}\n"
+def write_json(
+    out: IO[bytes], findings: Iterable[Finding], edition_id: str | None, as_of: date
+) -> bool:
+    """The spec's JSON document of the findings, one finding a line, written as the
+    findings come; True when any is not met."""
+    head = {"edition": edition_id, "as_of": as_of.isoformat()}
+    out.write(orjson.dumps(head)[:-1] + b', "findings": [')
+    any_not_met, chunk, separator = False, [], b"\n  "
+    for finding in findings:
+        any_not_met = any_not_met or finding.status is Status.NOT_MET
+        chunk.append(separator + orjson.dumps(finding.as_dict()))
+        separator = b",\n  "
+        if len(chunk) == 10_000:  # few large writes, not millions of small ones
+            out.write(b"".join(chunk))
+            chunk.clear()
+    out.write(b"".join(chunk) + b"\n]}\n")
+    return any_not_met
