@@ -246,6 +246,24 @@ class ImportJobSerializer(serializers.Serializer):
     notes = serializers.ListField(
         child=serializers.CharField(), help_text="What the reader noticed"
     )
+    summary = serializers.DictField(
+        help_text="The file in short, read before anything is stored: grants; funders {count, "
+        "top}; amounts by currency [{currency, grants, total, smallest, largest}]; "
+        "award_dates {first, last, without}; recipients {organisations, individuals, by_kind}"
+    )
+    problem_kinds = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Every problem grouped by kind, most frequent first: {kind, rule, field, "
+        "heading, count, examples (the first five problems)}",
+    )
+    warnings = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Personal data the file holds about grants to individuals (compactwatch keeps "
+        "none): {check, grants, examples, message}",
+    )
+    problems_listed = serializers.IntegerField(
+        help_text="How many problems the downloadable list holds (the import page's problems.csv)"
+    )
     url = serializers.SerializerMethodField(help_text="The import's address: GET it to follow it")
 
     @extend_schema_field(OpenApiTypes.URI)

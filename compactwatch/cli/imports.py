@@ -11,7 +11,7 @@ from tqdm import tqdm
 from compactwatch.cli.common import CommandError
 from compactwatch.cli.service import django_setup
 
-ERRORS_SHOWN = 50
+EXAMPLES_SHOWN = 3  # of each kind of problem; every kind is shown
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -32,17 +32,22 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 class Bars:
-    """Two bars on the terminal: bytes checked, then grants stored."""
+    """Two bars on the terminal: bytes checked, then grants stored; between them, once the
+    file is checked, its summary."""
 
     def __init__(self) -> None:
         self.bar: tqdm | None = None
         self.phase = ""
+        self.summarised = False
 
     def __call__(self, job) -> None:
         if job.phase != self.phase:
             if self.bar is not None and job.status == "done":
                 self.bar.update(self.bar.total - self.bar.n)
             self.close()
+            if self.phase == "checking" and job.summary and not self.summarised:
+                self.summarised = True
+                print_summary(job.summary)
             self.phase = job.phase
             if job.phase == "checking":
                 self.bar = tqdm(
@@ -62,13 +67,43 @@ class Bars:
             self.bar = None
 
 
+def print_summary(summary: dict) -> None:
+    from compactwatch.imports.describe import summary_lines
+
+    print("The file:")
+    for line in summary_lines(summary):
+        print(f"  {line}")
+
+
+def print_problems(job) -> None:
+    """Every kind of problem, with how many and the first examples (to standard error)."""
+    from compactwatch.imports.describe import kind_count, kinds_line
+    from compactwatch.imports.problems import stored_path
+    from compactwatch.threesixtygiving.validating import Problem
+
+    if not job.problem_kinds:
+        for problem in job.errors:
+            print(Problem(**problem), file=sys.stderr)
+        return
+    print(f"Problems: {kinds_line(job)}, by kind:", file=sys.stderr)
+    for entry in job.problem_kinds:
+        print(f"- {entry['heading']}: {kind_count(entry)}", file=sys.stderr)
+        for problem in entry["examples"][:EXAMPLES_SHOWN]:
+            print(f"    {Problem(**problem)}", file=sys.stderr)
+        if entry["count"] > EXAMPLES_SHOWN:
+            print(f"    ... and {entry['count'] - EXAMPLES_SHOWN:,} more of this kind",
+                  file=sys.stderr)  # fmt: skip
+    path = stored_path(job)
+    if path is not None:
+        print(f"Every problem is listed in {path} (gzipped CSV).", file=sys.stderr)
+
+
 def run_import(arguments: argparse.Namespace) -> int:
     django_setup()
     from compactwatch.compacts.models import Compact
     from compactwatch.imports.describe import outcome_lines
     from compactwatch.imports.models import Status
     from compactwatch.imports.services import create_job, run_job
-    from compactwatch.threesixtygiving.validating import Problem
 
     compact = Compact.objects.filter(slug=arguments.compact).first()
     if compact is None:
@@ -83,12 +118,13 @@ def run_import(arguments: argparse.Namespace) -> int:
         job = run_job(job.pk, bars)
     finally:
         bars.close()
+    if job.summary and not bars.summarised:
+        print_summary(job.summary)
     for note in job.notes:
         print(f"Note: {note}")
-    for problem in job.errors[:ERRORS_SHOWN]:
-        print(Problem(**problem), file=sys.stderr)
-    if job.error_count > ERRORS_SHOWN:
-        print(f"... and {job.error_count - ERRORS_SHOWN:,} more problems", file=sys.stderr)
+    for warning in job.warnings:
+        print(f"Warning: {warning['message']}")
+    print_problems(job)
     for line in outcome_lines(job):
         print(line)
     return 0 if job.status == Status.DONE else 1

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.formats import date_format
 
 from compactwatch.imports.models import ImportJob, Phase, Status
 from compactwatch.threesixtygiving.mapping import DURATION, DURATION_FROM_AWARD
@@ -31,10 +35,7 @@ def outcome_lines(job: ImportJob) -> list[str]:
         if job.valid_only and job.grants_read and not job.grants_to_store:
             lines.append("None of its grants is valid, so there is nothing to import.")
         if job.grants_read and job.error_count:
-            lines.append(
-                f"{_count(job.grants_read, 'grant')} read; "
-                f"{_count(job.error_count, 'problem')} found."
-            )
+            lines.append(f"{_count(job.grants_read, 'grant')} read; {kinds_line(job)} found.")
             if not job.valid_only:
                 lines.append(
                     "Correct the file and import it again, or import only the valid grants."
@@ -69,3 +70,78 @@ def outcome_lines(job: ImportJob) -> list[str]:
             "months: the term is counted from the award date."
         )
     return lines
+
+
+def _amount(text: str) -> str:
+    """1234567.5 as 1,234,567.50; whole amounts without pence."""
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, TypeError):
+        return str(text)
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+
+
+def _day(text: str) -> str:
+    try:
+        return date_format(date.fromisoformat(text), "j F Y")
+    except (TypeError, ValueError):
+        return text
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """The file in short, as read before anything is stored: one sentence a line."""
+    if not summary:
+        return []
+    grants = summary.get("grants", 0)
+    funders = summary.get("funders", {})
+    top = funders.get("top", [])
+    named = ", ".join(
+        f"{funder['name'] or funder['id']} ({funder['id']}, {_count(funder['grants'], 'grant')})"
+        for funder in top
+    )
+    more = funders.get("count", 0) - len(top)
+    lines = [
+        f"{_count(grants, 'grant')} from {_count(funders.get('count', 0), 'funder')}"
+        + (f": {named}" if named else "")
+        + (f", and {intcomma(more)} more" if more > 0 else "")
+        + "."
+    ]
+    for amount in summary.get("amounts", []):
+        lines.append(
+            f"Amount awarded in {amount['currency']}: {_amount(amount['total'])} in "
+            f"{_count(amount['grants'], 'grant')} (from {_amount(amount['smallest'])} "
+            f"to {_amount(amount['largest'])})."
+        )
+    dates = summary.get("award_dates", {})
+    if dates.get("first"):
+        lines.append(f"Awarded from {_day(dates['first'])} to {_day(dates['last'])}.")
+    if dates.get("without"):
+        lines.append(
+            f"{_count(dates['without'], 'grant')} with no award date that reads as a date."
+        )
+    recipients = summary.get("recipients", {})
+    kinds = "; ".join(
+        f"{intcomma(kind['organisations'])} {kind['name']}" + (f" ({kind['kind']})"
+        if kind["kind"] and kind["kind"] != kind["name"] else "")
+        for kind in recipients.get("by_kind", [])
+    )  # fmt: skip
+    line = f"Recipients: {_count(recipients.get('organisations', 0), 'organisation')}"
+    line += f" ({kinds})" if kinds else ""
+    if recipients.get("individuals"):
+        line += f", and {_count(recipients['individuals'], 'grant')} to individuals"
+    lines.append(line + ".")
+    return lines
+
+
+def kind_count(entry: dict) -> str:
+    return _count(entry["count"], "problem")
+
+
+def kinds_line(job: ImportJob) -> str:
+    """How many problems, of how many kinds."""
+    kinds = len(job.problem_kinds)
+    return (
+        f"{_count(job.error_count, 'problem')} of {_count(kinds, 'kind')}"
+        if kinds
+        else f"{_count(job.error_count, 'problem')}"
+    )

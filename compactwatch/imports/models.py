@@ -82,6 +82,28 @@ class ImportJob(models.Model):
         default=list, blank=True, help_text="The first problems found (all are counted)"
     )
     notes = models.JSONField(default=list, blank=True, help_text="What the reader noticed")
+    summary = models.JSONField(
+        default=dict, blank=True,
+        help_text="The file in short, as read before anything is stored: grants, funders, "
+        "amounts awarded by currency, award dates, recipients by kind of identifier",
+    )  # fmt: skip
+    problem_kinds = models.JSONField(
+        default=list, blank=True,
+        help_text="Every problem, grouped by kind (the rule broken and the field): for each, "
+        "its heading, how many, and the first examples",
+    )  # fmt: skip
+    warnings = models.JSONField(
+        default=list, blank=True,
+        help_text="Personal data the file holds about grants to individuals (none is kept)",
+    )  # fmt: skip
+    problems_file = models.CharField(
+        max_length=200, blank=True,
+        help_text="Every problem listed (up to a limit), a gzipped CSV file under the data "
+        "folder's imports/problems/",
+    )  # fmt: skip
+    problems_listed = models.BigIntegerField(
+        default=0, help_text="How many problems the problems file lists"
+    )
 
     class Meta:
         ordering = ["-created", "-id"]

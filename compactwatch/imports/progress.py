@@ -22,7 +22,8 @@ from django.utils import timezone
 from compactwatch.imports.models import ImportJob
 
 JOBS = "jobs"  # the second connection (settings.DATABASES)
-FIELDS = ("phase", "bytes_read", "grants_read", "grants_to_store", "grants_stored", "error_count")
+FIELDS = ("phase", "bytes_read", "grants_read", "grants_to_store", "grants_stored", "error_count",
+          "summary")  # fmt: skip
 
 
 def _stamp(job: ImportJob) -> None:

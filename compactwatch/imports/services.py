@@ -2,7 +2,8 @@
 
 The file is read twice, as a stream, so memory stays flat however large it is: first every
 grant is checked against the 360Giving schema (nothing is stored while any grant is wrong,
-unless the officer asked for the valid grants only); then the grants are stored in one
+unless the officer asked for the valid grants only), the file summed up and its problems
+grouped by kind and listed in full (problems.py); then the grants are stored in one
 transaction, so that a failure or a cancellation leaves nothing half done.
 """
 
@@ -26,20 +27,21 @@ from compactwatch.changes.grants import GrantStore
 from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.models import HEARTBEAT, ImportJob, Phase, Status
+from compactwatch.imports.problems import ProblemSink, kinds_of
 from compactwatch.imports.progress import channel
 from compactwatch.organisations.models import Organisation
+from compactwatch.threesixtygiving.checking import FileCheck
 from compactwatch.threesixtygiving.mapping import day_of, decimal_amount, grant_of
 from compactwatch.threesixtygiving.reading import GrantsFile, ReadError, SourceGrant
+from compactwatch.threesixtygiving.schemas import grant_schema
 from compactwatch.threesixtygiving.validating import (
-    GrantIds,
+    Found,
     Problem,
-    check_grant,
     file_problem,
-    repeated_id_problem,
+    grant_problems,
 )
 
 BATCH = 1000
-ERRORS_KEPT = 500
 PROGRESS_EVERY = 1.0  # seconds between progress reports
 LARGEST_AMOUNT = Decimal("1e12")
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -96,10 +98,11 @@ def mark_stalled_failed(job: ImportJob) -> bool:
     job = channel().latest(job)
     if not job.stalled(timezone.now()):
         return False
+    stopped = file_problem("the import stopped without finishing (its worker stopped); "
+                           "nothing from the file was kept: import it again")  # fmt: skip
     closed = ImportJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(
         status=Status.FAILED, phase=Phase.FINISHED, finished=timezone.now(),
-        errors=[file_problem("the import stopped without finishing (its worker stopped); "
-                             "nothing from the file was kept: import it again").as_dict()],
+        errors=[stopped.as_dict()], problem_kinds=kinds_of([stopped]),
     )  # fmt: skip
     if closed:
         record_action(None, "import failed", "360giving_import", str(job.pk),
@@ -148,7 +151,17 @@ def _release(job: ImportJob) -> None:
         Path(job.path).unlink(missing_ok=True)
 
 
-def _storable(data: Any) -> list[tuple[list, str]]:
+def _name(path: list, flat: bool) -> str:
+    """A field in words: its path in JSON ("plannedDates/0/endDate"), its column title in a
+    spreadsheet ("Planned Dates:End Date")."""
+    if flat:
+        title = grant_schema().title("/".join(str(p) for p in path if not isinstance(p, int)))
+        if title:
+            return title
+    return "/".join(str(part) for part in path)
+
+
+def _storable(data: Any, flat: bool = False) -> list[Found]:
     """What the schema allows but a funding agreement cannot hold."""
     if not isinstance(data, dict):
         return []
@@ -157,20 +170,19 @@ def _storable(data: Any) -> list[tuple[list, str]]:
     if isinstance(grant_id, str) and not grant_id.strip():
         # A grant is matched to its stored agreement by its id on every later import: one
         # without an id would be taken for an agreement entered by hand (they have none).
-        problems.append((["id"], "id is blank: each grant needs its own id to be imported"))
-    problems.extend(_date_problems(data))
+        heading = f"{_name(['id'], flat)} is blank"
+        problems.append(Found(["id"], "blank-id", f"{heading}: each grant needs its own id to "
+                                                  "be imported", heading))  # fmt: skip
+    problems.extend(_date_problems(data, flat))
     amount = decimal_amount(data.get("amountAwarded"))
     if amount is not None and abs(amount) >= LARGEST_AMOUNT:
-        problems.append(
-            (
-                ["amountAwarded"],
-                "amountAwarded is too large to store: it must be under 1,000,000,000,000",
-            )
-        )
+        heading = f"{_name(['amountAwarded'], flat)} is too large to store"
+        problems.append(Found(["amountAwarded"], "largest-amount",
+                              f"{heading}: it must be under 1,000,000,000,000", heading))  # fmt: skip
     return problems
 
 
-def _date_problems(data: dict[str, Any]) -> list[tuple[list, str]]:
+def _date_problems(data: dict[str, Any], flat: bool) -> list[Found]:
     """Dates the schema lets through that a funding agreement cannot hold: not real days
     (2021-02-30, 0000-01-01), or outside the years the records format holds."""
     dates: list[tuple[list, Any]] = [(["awardDate"], data.get("awardDate"))]
@@ -183,24 +195,27 @@ def _date_problems(data: dict[str, Any]) -> list[tuple[list, str]]:
     for path, value in dates:
         if not isinstance(value, str) or not ISO_DAY.match(value):
             continue  # not written as a date at all: the schema's own check says so
-        name = "/".join(str(part) for part in path)
+        name = _name(path, flat)
         day = day_of(value)
         if day is None:
-            problems.append((path, f"{name} '{value}' is not a real date"))
+            heading = (
+                f"{_name([p for p in path if not isinstance(p, int)], flat)} is not a real date"
+            )
+            problems.append(Found(path, "real-date", f"{name} '{value}' is not a real date",
+                                  heading))  # fmt: skip
         elif not EARLIEST_DATE <= day <= LATEST_DATE:
-            problems.append((path, f"{name} {day.isoformat()} is outside the dates compactwatch "
-                                   f"can hold ({EARLIEST_DATE.year} to {LATEST_DATE.year})"))  # fmt: skip
+            span = f"({EARLIEST_DATE.year} to {LATEST_DATE.year})"
+            problems.append(Found(
+                path, "date-range",
+                f"{name} {day.isoformat()} is outside the dates compactwatch can hold {span}",
+                f"A date is outside the dates compactwatch can hold {span}",
+            ))  # fmt: skip
     return problems
 
 
-def _problems(grant: SourceGrant) -> list[Problem]:
-    """What is wrong with a grant: against the schema, and for storing."""
-    return check_grant(grant) + [
-        Problem(grant.position, grant.grant_id,
-                "/".join(["grants", str(grant.position), *(str(part) for part in path)]),
-                grant.where(path), message)
-        for path, message in _storable(grant.data)
-    ]  # fmt: skip
+def _storable_problems(grant: SourceGrant) -> list[Problem]:
+    """What is wrong with a grant for storing (the schema's problems aside)."""
+    return grant_problems(grant, _storable(grant.data, grant.flat))
 
 
 class Importer:
@@ -212,6 +227,7 @@ class Importer:
         self.last_report = 0.0
         self.repeated_but_valid = 0
         self.channel = channel()
+        self.sink: ProblemSink | None = None
 
     # Progress and cancellation ------------------------------------------------------------
     def _report(self, force: bool = False) -> None:
@@ -225,8 +241,13 @@ class Importer:
         if self.progress:
             self.progress(self.job)
 
-    def _finish(self, status: Status) -> ImportJob:
+    def _finish(self, status: Status, problem: Problem | None = None) -> ImportJob:
+        """End the job; a problem given is why (it stands for the file's problems)."""
         job = self.job
+        if problem is not None:
+            job.errors, job.problem_kinds = [problem.as_dict()], kinds_of([problem])
+            if status != Status.FAILED:  # a failure of ours is not a problem with the file
+                job.error_count = 1
         job.status, job.phase, job.finished = status, Phase.FINISHED, timezone.now()
         job.save()
         _release(job)
@@ -250,6 +271,7 @@ class Importer:
             return job  # cancelled before it started, or already run
         job.status, job.started, job.phase = Status.RUNNING, timezone.now(), Phase.CHECKING
         job.save()
+        grants_file = None
         try:
             grants_file = GrantsFile(Path(job.path), job.file_name)
             clock = time.monotonic()
@@ -281,78 +303,48 @@ class Importer:
                 self._audit(store)
                 return self._finish(Status.DONE)
         except Refused as error:  # the user is no longer the Compact's officer
-            job.errors = [file_problem(error.message).as_dict()]
-            job.error_count = 1
-            return self._finish(Status.REFUSED)
+            return self._finish(Status.REFUSED, file_problem(error.message))
         except ReadError as error:
-            job.errors = [file_problem(str(error)).as_dict()]
-            job.error_count = 1
-            return self._finish(Status.REFUSED)
+            return self._finish(Status.REFUSED, file_problem(str(error)))
         except (Cancelled, KeyboardInterrupt):  # Ctrl-C at the terminal cancels too
             return self._finish(Status.CANCELLED)
         except DatabaseError as error:
-            job.errors = [file_problem(f"the database refused the grants: {error}").as_dict()]
-            return self._finish(Status.FAILED)
+            return self._finish(
+                Status.FAILED, file_problem(f"the database refused the grants: {error}")
+            )
         except Exception:  # a fault of ours: say so on the page, keep the detail in the log
             logger.exception("import %s failed", job.pk)
-            job.errors = [file_problem("compactwatch failed while importing this file; the "
-                                       "fault is logged for the site administrator").as_dict()]  # fmt: skip
-            return self._finish(Status.FAILED)
+            return self._finish(Status.FAILED, file_problem(
+                "compactwatch failed while importing this file; the fault is logged for the "
+                "site administrator"))  # fmt: skip
+        finally:
+            if self.sink is not None:
+                self.sink.discard()  # a check that did not finish lists nothing
+            if grants_file is not None:
+                grants_file.close()
 
     def _check(self, grants_file: GrantsFile) -> tuple[set[int], set[str]]:
         """Check every grant; returns the positions of invalid grants and repeated ids."""
         job = self.job
-        job.errors, job.error_count = [], 0
-        invalid: set[int] = set()
-        # Spreadsheet grants are read without their cells first: a third quicker, and most
-        # files are valid. Where there are problems, `_locate` finds their cells.
-        located = grants_file.form == "json"
-        ids = GrantIds()
-        try:
-            pending: list[tuple[str, int, bool]] = []
-            for grant in grants_file.grants(cells=located):
-                problems = _problems(grant)
-                if problems:
-                    invalid.add(grant.position)
-                    job.error_count += len(problems)
-                    if located:
-                        self._keep(problems)
-                if grant.grant_id:
-                    pending.append((grant.grant_id, grant.position, not problems))
-                job.grants_read += 1
-                if job.grants_read % BATCH == 0:
-                    ids.add(pending)
-                    pending = []
-                    job.bytes_read = grants_file.bytes_read
-                    self._report()
-            ids.add(pending)
+        job.error_count = 0
+        self.sink = ProblemSink(job)
+        check = FileCheck(grants_file, self.sink.add, extra=_storable_problems, every=BATCH)
+
+        def progress() -> None:
+            job.grants_read, job.error_count = check.grants_read, check.problem_count
             job.bytes_read = grants_file.bytes_read
-            if invalid and not located:
-                self._locate(grants_file, invalid)
-            self.repeated_but_valid = ids.valid_but_repeated()
-            repeated = set()
-            for grant_id, times, first in ids.repeated():
-                repeated.add(grant_id)
-                job.error_count += 1
-                self._keep([repeated_id_problem(grant_id, times, first)])
-        finally:
-            ids.close()
+            self._report()
+
+        check.progress = progress
+        check.run()
+        job.grants_read, job.error_count = check.grants_read, check.problem_count
+        job.bytes_read = grants_file.bytes_read
+        job.summary, job.warnings = check.summary, check.personal
+        self.sink.close()
+        self.sink = None
+        self.repeated_but_valid = check.repeated_but_valid
         self._report(force=True)
-        return invalid, repeated
-
-    def _locate(self, grants_file: GrantsFile, invalid: set[int]) -> None:
-        """Read a spreadsheet again with its cells, to say where each kept problem is."""
-        for grant in grants_file.grants(cells=True):
-            if grant.position in invalid:
-                self._keep(_problems(grant))
-                if len(self.job.errors) >= ERRORS_KEPT:
-                    break
-
-    def _keep(self, problems: list[Problem]) -> None:
-        """Keep problems to show, up to ERRORS_KEPT (all are counted)."""
-        room = ERRORS_KEPT - len(self.job.errors)
-        if room > 0:
-            self.job.errors.extend(problem.as_dict() for problem in problems[:room])
+        return check.invalid, check.repeated
 
     def _store(self, grants_file: GrantsFile, invalid: set[int], repeated: set[str]):
         job = self.job

@@ -4,13 +4,18 @@
   however many grants the file holds, and numbers are read as exact decimals.
 - CSV files are decoded (UTF-8, with or without a byte-order mark, else Windows-1252) and
   read a block of rows at a time; each block is unflattened by flattentool, the library the
-  360Giving tools use, with the column titles of the 360Giving schema.
+  360Giving tools use, with the column titles of the 360Giving schema. As flattentool does
+  for a whole file, rows with the same Identifier make one grant wherever they are in the
+  file (a first reading of the ids finds them; their rows wait on disk, not in memory),
+  and grants without an Identifier come after the rest.
 - XLSX spreadsheets are unflattened whole by flattentool (every sheet, so the extra sheets of
   the 360Giving template are joined to their grants); they are limited in rows, as the
   360Giving data quality tool limits them. Larger files are published as CSV or JSON.
 
 Spreadsheet grants carry where each value came from (sheet, row, column), so that problems
-can be reported as the standard's own tools report them.
+can be reported as the standard's own tools report them. The extensions a file declares
+(`extensions` in JSON, the Meta sheet's Extensions row in XLSX) give the schema it is read
+and checked with (schemas.py); one compactwatch does not know is noted, not checked.
 """
 
 from __future__ import annotations
@@ -18,22 +23,32 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
+import sqlite3
 import warnings
 import zipfile
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
 import ijson
+import openpyxl
 from flattentool.exceptions import DataErrorWarning
 from flattentool.input import SpreadsheetInput, XLSXInput
 from flattentool.schema import SchemaParser
+from ijson.backends import python as ijson_python
 
+from compactwatch.threesixtygiving.schemas import (
+    EXTENSIONS,
+    GrantSchema,
+    flattening_schema,
+    grant_schema,
+    split_extensions,
+)
 from compactwatch.threesixtygiving.workbook import WorkbookTooLarge, measure
 
 FORMS = {".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
@@ -41,7 +56,10 @@ MAX_SPREADSHEET_ROWS = 50_000  # a sheet's rows, heading included, as the 360Giv
 CSV_BLOCK_ROWS = 1000
 MAX_NOTES = 50
 META_SHEET = "Meta"
-GRANT_SCHEMA = "360-giving-schema-1.4.3.json"
+# Up to this size a broken JSON file is parsed again by Python's own parser, which says
+# where it breaks as line and column; larger files by ijson's Python parser (slower, but
+# memory stays flat), which gives the character at which it breaks.
+JSON_EXACT_BYTES = 32 << 20
 
 
 class ReadError(Exception):
@@ -57,6 +75,7 @@ class SourceGrant:
     # Path within the grant ("amountAwarded", "recipientOrganization/0/id") to the cells it
     # came from: [(sheet, column, row, heading)], or [(sheet, row)] for a whole object.
     cells: dict[str, list] | None = None
+    flat: bool = False  # from a spreadsheet (CSV or XLSX): fields are named by column titles
 
     @property
     def grant_id(self) -> str:
@@ -92,16 +111,10 @@ def _describe_cell(cell: list | tuple) -> str:
 
 
 @cache
-def schema_path() -> Path:
-    return Path(
-        str(resources.files("compactwatch.threesixtygiving").joinpath("schema", GRANT_SCHEMA))
-    )
-
-
-@cache
-def _schema_parser() -> SchemaParser:
-    """The schema's titles and types, parsed once: flattentool turns titles into fields by it."""
-    parser = SchemaParser(schema_filename=str(schema_path()), rollup=True, root_id="")
+def _schema_parser(extensions: tuple[str, ...] = ()) -> SchemaParser:
+    """The schema's titles and types, parsed once for each set of extensions: flattentool
+    turns titles into fields by it."""
+    parser = SchemaParser(root_schema_dict=flattening_schema(extensions), rollup=True, root_id="")
     parser.parse()
     return parser
 
@@ -148,8 +161,12 @@ class GrantsFile:
     form: str = ""
     notes: list[str] = field(default_factory=list)
     encoding: str = ""
+    # The extensions the file declares; those compactwatch knows give `schema`.
+    extensions: list[str] = field(default_factory=list)
     _reader: _CountingReader | None = None
     _cells: bool = True
+    _known: tuple[str, ...] | None = None
+    _index: _CsvIndex | None = None
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -164,9 +181,27 @@ class GrantsFile:
     def bytes_read(self) -> int:
         return self._reader.count if self._reader else 0
 
+    @property
+    def schema(self) -> GrantSchema:
+        """The grant schema with the extensions the file declares that compactwatch knows
+        (the core alone until the file has been read)."""
+        return grant_schema(self._known or ())
+
     def note(self, text: str) -> None:
         if text not in self.notes and len(self.notes) < MAX_NOTES:
             self.notes.append(text)
+
+    def close(self) -> None:
+        """Remove what reading kept on disk (a CSV file's index of ids)."""
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    def __enter__(self) -> GrantsFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def grants(self, cells: bool = True) -> Iterator[SourceGrant]:
         """The file's grants in order. Without `cells`, spreadsheet grants do not carry the
@@ -186,6 +221,62 @@ class GrantsFile:
                 self.note(f"Converting the spreadsheet: {warning.message}")
         caught.clear()
 
+    # Extensions --------------------------------------------------------------------------
+    def _declare(self, declared: Any) -> None:
+        """The extensions the file declares: those known are checked, the others noted."""
+        if self._known is not None:
+            return
+        if isinstance(declared, str):
+            declared = [part.strip() for part in declared.split(";")]
+        names = [name for name in declared if isinstance(name, str)] if isinstance(
+            declared, list) else []  # fmt: skip
+        self.extensions = [name.strip() for name in names if name.strip()]
+        known, unknown = split_extensions(self.extensions)
+        self._known = known
+        for name in known:
+            self.note(
+                f"This file uses the {EXTENSIONS[name].title} extension to the 360Giving "
+                "standard ('" + name + "'): its fields are checked against the extension's "
+                "schema and codelists."
+            )
+        for name in unknown:
+            self.note(
+                f"This file declares the extension '{name}', which compactwatch does not know: "
+                "compactwatch does not check it, so its fields are checked against the core "
+                "360Giving schema only (and are not imported)."
+            )
+
+    def _json_extensions(self) -> Any:
+        """The package's `extensions`, wherever it stands in the file (a parse of the whole
+        file at C speed, building nothing but that list, if the word is in it at all)."""
+        if not _contains(self.path, b'"extensions"'):
+            return None
+        with self._open_json() as raw:
+            try:
+                return next(iter(ijson.items(raw, "extensions")), None)
+            except (ijson.JSONError, UnicodeDecodeError):
+                return None  # the read itself says what is wrong
+
+    def _meta_extensions(self) -> Any:
+        """The Extensions row of a spreadsheet's Meta sheet (titles in column A)."""
+        try:
+            workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception:  # flattentool's read says what is wrong with the file
+            return None
+        try:
+            sheet = next(
+                (workbook[name] for name in workbook.sheetnames
+                 if name.strip().lower() == META_SHEET.lower()), None,
+            )  # fmt: skip
+            if sheet is None:
+                return None
+            for row in sheet.iter_rows(max_col=2, values_only=True):
+                if row and isinstance(row[0], str) and row[0].strip().lower() == "extensions":
+                    return str(row[1]) if len(row) > 1 and row[1] is not None else None
+            return None
+        finally:
+            workbook.close()
+
     # JSON -------------------------------------------------------------------------------
     def _open_json(self) -> BinaryIO:
         """The file, past a UTF-8 byte-order mark if it has one."""
@@ -195,6 +286,8 @@ class GrantsFile:
         return raw
 
     def _json(self) -> Iterator[SourceGrant]:
+        if self._known is None:
+            self._declare(self._json_extensions())
         with self._open_json() as raw:
             self._reader = _CountingReader(raw)
             position = -1
@@ -204,13 +297,30 @@ class GrantsFile:
                 ):
                     yield SourceGrant(position, data)
             except ijson.JSONError as error:
-                raise ReadError(_json_problem(error, self._reader.count)) from None
+                raise ReadError(self._json_problem(error)) from None
             except UnicodeDecodeError:
                 raise ReadError(
                     "the file is not UTF-8 text, as a 360Giving JSON file must be"
                 ) from None
         if position < 0:
             raise ReadError(self._no_grants_in_json())
+
+    def _json_problem(self, error: Exception) -> str:
+        """Where a JSON file breaks, by line and column, and why."""
+        if "invalid bytes in UTF8" in str(error):
+            return "the file is not UTF-8 text, as a 360Giving JSON file must be"
+        found = _locate_json_error(self.path, self.size)
+        if found is None:
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            return (
+                f"the file is not valid JSON, so nothing in it can be read ({detail}). "
+                "Check it with a JSON validator, or export it again."
+            )
+        line, column, reason = found
+        return (
+            f"the file is not valid JSON, so nothing in it can be read: at line {line:,}, "
+            f"column {column:,}, {reason}. Check it with a JSON validator, or export it again."
+        )
 
     def _no_grants_in_json(self) -> str:
         """Why a well-formed JSON file gave no grants, in words."""
@@ -250,35 +360,67 @@ class GrantsFile:
                 return "cp1252"
         return "utf-8-sig"
 
-    def _csv(self) -> Iterator[SourceGrant]:
-        self.encoding = self.encoding or self._detect_encoding()
-        sheet = Path(self.name).stem
+    def _csv_rows(self, counted: bool) -> Iterator[tuple[int, list[str]]]:
+        """(spreadsheet row number, cells) of each row that is not blank, its cells as many as
+        the headings (the headings are row 1); `self._headings` is set first."""
         with self.path.open("rb") as raw:
-            self._reader = _CountingReader(raw)
+            source: Any = raw
+            if counted:
+                self._reader = source = _CountingReader(raw)
             text = io.TextIOWrapper(
-                io.BufferedReader(self._reader),
-                encoding=self.encoding,
-                errors="replace",
-                newline="",
+                io.BufferedReader(source), encoding=self.encoding, errors="replace", newline=""
             )
             rows = csv.reader(_without_nulls(text))
             headings = next(rows, None)
             if not headings or not any(heading.strip() for heading in headings):
                 raise ReadError("the CSV file has no heading row, so no grants can be read")
-            position, first_row = 0, 2  # spreadsheet rows: the headings are row 1
-            key = _identifier_column(headings)
-            for block in _blocks(rows, CSV_BLOCK_ROWS, key):
-                grants, cells = _unflatten_block(sheet, headings, block, first_row, self._cells)
-                for data, grant_cells in zip(grants, cells, strict=True):
-                    yield SourceGrant(position, data, grant_cells)
+            self._headings, width = headings, len(headings)
+            for number, row in enumerate(rows, start=2):
+                cells = (row + [""] * width)[:width]
+                if any(cells):
+                    yield number, cells
+
+    def _csv(self) -> Iterator[SourceGrant]:
+        self.encoding = self.encoding or self._detect_encoding()
+        self._declare([])
+        sheet = Path(self.name).stem
+        if self._index is None:
+            self._index = _CsvIndex(self)
+        index, position = self._index, 0
+        # Grants with an Identifier first, in the order each first appears, each with every
+        # row of its id; then those without one, as flattentool gives them.
+        with_ids = (
+            entry for entry in self._csv_rows(counted=True) if index.key(entry[1]) is not None
+        )
+        for block in _blocks(index.gathered(with_ids), CSV_BLOCK_ROWS):
+            for grant in self._unflattened(sheet, block, position):
+                yield grant
+                position += 1
+        if index.without_ids:
+            without = (
+                entry for entry in self._csv_rows(counted=False) if index.key(entry[1]) is None
+            )
+            for block in _blocks(([entry] for entry in without), CSV_BLOCK_ROWS):
+                for grant in self._unflattened(sheet, block, position):
+                    yield grant
                     position += 1
-                first_row += len(block)
         if position == 0:
             raise ReadError("the CSV file has a heading row but no grants")
+
+    def _unflattened(
+        self, sheet: str, block: list[tuple[int, list[str]]], position: int
+    ) -> Iterator[SourceGrant]:
+        grants, cells = _unflatten_block(
+            sheet, self._headings, block, self._cells, self._known or ()
+        )
+        for offset, (data, grant_cells) in enumerate(zip(grants, cells, strict=True)):
+            yield SourceGrant(position + offset, data, grant_cells, flat=True)
 
     # XLSX -------------------------------------------------------------------------------
     def _xlsx(self) -> Iterator[SourceGrant]:
         self._check_spreadsheet_size()
+        if self._known is None:
+            self._declare(self._meta_extensions())
         spreadsheet = _ExactXLSXInput(
             input_name=str(self.path),
             root_list_path="grants",
@@ -287,7 +429,7 @@ class GrantsFile:
             exclude_sheets=[META_SHEET],
             id_name="id",
         )
-        spreadsheet.parser = _schema_parser()
+        spreadsheet.parser = _schema_parser(self._known or ())
         try:
             spreadsheet.read_sheets()
             result, cell_map, _ = spreadsheet.fancy_unflatten(self._cells, False)
@@ -306,7 +448,7 @@ class GrantsFile:
             _split_cell_map(cell_map or {}, len(result)) if self._cells else [None] * len(result)
         )
         for position, (data, grant_cells) in enumerate(zip(result, cells, strict=True)):
-            yield SourceGrant(position, data, grant_cells)
+            yield SourceGrant(position, data, grant_cells, flat=True)
 
     def _check_spreadsheet_size(self) -> None:
         """Count the real rows and cell sizes from the file's XML before reading it (its
@@ -322,19 +464,148 @@ class GrantsFile:
             ) from None
 
 
-def _json_problem(error: Exception, at_byte: int) -> str:
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else "it ends too soon"
-    return (
-        f"the file is not valid JSON, so nothing in it can be read (near byte {at_byte:,}: "
-        f"{detail}). Check it with a JSON validator, or export it again."
-    )
+class _CsvIndex:
+    """The Identifier of every row of a CSV file, kept on disk (a temporary SQLite file):
+    which ids are on more than one row, with those rows, so that each grant is made from all
+    its rows wherever they are in the file, as flattentool makes it from a whole file."""
+
+    def __init__(self, grants_file: GrantsFile):
+        self.db = sqlite3.connect("")  # a temporary database file, removed when closed
+        self.db.execute("CREATE TABLE ids (id TEXT PRIMARY KEY, n INTEGER, first INTEGER)")
+        self.db.execute("CREATE TABLE rows (id TEXT, number INTEGER, cells TEXT)")
+        rows = grants_file._csv_rows(counted=False)
+        first = next(rows, None)  # the headings are read with the first row
+        self.column = _identifier_column(grants_file._headings)
+        self.without_ids = 0
+        pending: list[tuple[str, int]] = []
+        for number, cells in [first] if first else []:
+            pending += self._seen(number, cells)
+        for number, cells in rows:
+            pending += self._seen(number, cells)
+            if len(pending) >= 10_000:
+                self._count(pending)
+                pending = []
+        self._count(pending)
+        self.repeated = bool(self.db.execute("SELECT 1 FROM ids WHERE n > 1 LIMIT 1").fetchone())
+        if self.repeated:  # keep the rows of ids used more than once
+            batch = []
+            for number, cells in grants_file._csv_rows(counted=False):
+                key = self.key(cells)
+                if key is not None and self._times(key)[0] > 1:
+                    batch.append((key, number, json.dumps(cells)))
+                    if len(batch) >= 1000:
+                        self.db.executemany("INSERT INTO rows VALUES (?, ?, ?)", batch)
+                        batch = []
+            self.db.executemany("INSERT INTO rows VALUES (?, ?, ?)", batch)
+            self.db.execute("CREATE INDEX rows_by_id ON rows (id, number)")
+
+    def key(self, cells: list[str]) -> str | None:
+        """A row's Identifier; None when it has none (an empty cell, or no such column)."""
+        if self.column is None or not cells[self.column]:
+            return None
+        return cells[self.column]
+
+    def _seen(self, number: int, cells: list[str]) -> list[tuple[str, int]]:
+        key = self.key(cells)
+        if key is None:
+            self.without_ids += 1
+            return []
+        return [(key, number)]
+
+    def _count(self, pending: list[tuple[str, int]]) -> None:
+        self.db.executemany(
+            "INSERT INTO ids VALUES (?1, 1, ?2) ON CONFLICT(id) DO UPDATE SET n = n + 1", pending
+        )
+
+    def _times(self, key: str) -> tuple[int, int]:
+        found = self.db.execute("SELECT n, first FROM ids WHERE id = ?", (key,)).fetchone()
+        return (found[0], found[1]) if found else (0, 0)
+
+    def gathered(
+        self, rows: Iterable[tuple[int, list[str]]]
+    ) -> Iterator[list[tuple[int, list[str]]]]:
+        """The rows of each grant together: a row alone, or at the first row of an id used on
+        several rows, all that id's rows (the later ones are then passed over)."""
+        for number, cells in rows:
+            key = self.key(cells)
+            if not self.repeated or key is None:
+                yield [(number, cells)]
+                continue
+            times, first = self._times(key)
+            if times <= 1:
+                yield [(number, cells)]
+            elif number == first:
+                found = self.db.execute(
+                    "SELECT number, cells FROM rows WHERE id = ? ORDER BY number", (key,)
+                )
+                yield [(row_number, json.loads(text)) for row_number, text in found]
+
+    def close(self) -> None:
+        self.db.close()
 
 
-def _identifier_column(headings: list[str]) -> int:
+def _contains(path: Path, word: bytes) -> bool:
+    """Whether a file holds a run of bytes (read a megabyte at a time)."""
+    tail = b""
+    with path.open("rb") as raw:
+        while chunk := raw.read(1 << 20):
+            if word in tail + chunk[: len(word)] or word in chunk:
+                return True
+            tail = chunk[-len(word) :]
+    return False
+
+
+def _locate_json_error(path: Path, size: int) -> tuple[int, int, str] | None:
+    """(line, column, why) where a JSON file breaks; None if it cannot be told."""
+    if size <= JSON_EXACT_BYTES:
+        try:
+            json.loads(path.read_bytes().decode("utf-8-sig"))
+        except json.JSONDecodeError as error:
+            return error.lineno, error.colno, error.msg[:1].lower() + error.msg[1:]
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        return None  # Python reads what ijson did not (NaN, say): say only that it is broken
+    with path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace")
+        try:
+            for _ in ijson_python.basic_parse(text):
+                pass
+        except ijson.JSONError as error:
+            message = str(error)
+            at = message.rsplit(" at ", 1)
+            if len(at) == 2 and at[1].isdigit():
+                return (*_line_and_column(path, int(at[1])), message.split(" at ")[0].lower())
+            return (*_line_and_column(path, None), "the file ends before its JSON is complete")
+    return None
+
+
+def _line_and_column(path: Path, offset: int | None) -> tuple[int, int]:
+    """The line and column (from 1) of a character of a text file (None: its end)."""
+    line, column, seen = 1, 1, 0
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as text:
+        while chunk := text.read(1 << 20):
+            if offset is not None and seen + len(chunk) > offset:
+                chunk = chunk[: offset - seen]
+            newlines = chunk.count("\n")
+            if newlines:
+                line += newlines
+                column = len(chunk) - chunk.rindex("\n")
+            else:
+                column += len(chunk)
+            seen += len(chunk)
+            if offset is not None and seen >= offset:
+                break
+    return line, column
+
+
+def _identifier_column(headings: list[str]) -> int | None:
+    """The column flattentool takes a row's id from: the last whose title means `id`."""
+    parser = _schema_parser()
+    found = None
     for index, heading in enumerate(headings):
-        if heading.strip().lower() in ("identifier", "id"):
-            return index
-    return 0
+        if heading.strip() and parser.title_lookup.lookup_header(heading) == "id":
+            found = index
+    return found
 
 
 def _without_nulls(lines: Iterable[str]) -> Iterator[str]:
@@ -342,20 +613,16 @@ def _without_nulls(lines: Iterable[str]) -> Iterator[str]:
         yield line.replace("\0", "")
 
 
-def _blocks(rows: Iterator[list[str]], size: int, key: int) -> Iterator[list[list[str]]]:
-    """Blocks of about `size` rows, never splitting rows of one grant (same Identifier) apart."""
-    block: list[list[str]] = []
-    for row in rows:
-        if len(block) >= size and _key(row, key) != _key(block[-1], key):
+def _blocks(groups: Iterable[list[Any]], size: int) -> Iterator[list[Any]]:
+    """Blocks of about `size` rows, never splitting the rows of one grant apart."""
+    block: list[Any] = []
+    for group in groups:
+        if len(block) >= size:
             yield block
             block = []
-        block.append(row)
+        block.extend(group)
     if block:
         yield block
-
-
-def _key(row: list[str], index: int) -> str | None:
-    return row[index] if index < len(row) else None
 
 
 class _RowsInput(SpreadsheetInput):
@@ -374,10 +641,8 @@ class _RowsInput(SpreadsheetInput):
         return self._headings
 
     def get_sheet_lines(self, sheet_name: str) -> Iterator[OrderedDict[str, str]]:
-        width = len(self._headings)
         for row in self._rows:
-            cells = (row + [""] * width)[:width]
-            yield OrderedDict(zip(self._headings, cells, strict=True))
+            yield OrderedDict(zip(self._headings, row, strict=True))
 
 
 class _ExactXLSXInput(XLSXInput):
@@ -393,37 +658,40 @@ class _ExactXLSXInput(XLSXInput):
 
 
 def _unflatten_block(
-    sheet: str, headings: list[str], rows: list[list[str]], first_row: int, with_cells: bool
+    sheet: str,
+    headings: list[str],
+    rows: list[tuple[int, list[str]]],
+    with_cells: bool,
+    extensions: tuple[str, ...],
 ) -> tuple[list[Any], Sequence[dict[str, list[Any]] | None]]:
     block = _RowsInput(
         sheet,
         headings,
-        rows,
+        [cells for _, cells in rows],
         root_list_path="grants",
         root_id="",
         convert_titles=True,
         id_name="id",
     )
-    block.parser = _schema_parser()
+    block.parser = _schema_parser(extensions)
     block.read_sheets()
     result, cell_map, _ = block.fancy_unflatten(with_cells, False)
     if not with_cells:
         return result, [None] * len(result)
-    offset = first_row - 2
-    if offset:
-        cell_map = {
-            path: [_shift_row(cell, offset) for cell in cells]
-            for path, cells in (cell_map or {}).items()
-        }
-    return result, _split_cell_map(cell_map or {}, len(result))
+    # flattentool numbers the block's rows from 2; each is given its row in the file.
+    numbers = [number for number, _ in rows]
+    cell_map = {
+        path: [_renumber(cell, numbers) for cell in cells]
+        for path, cells in (cell_map or {}).items()
+    }
+    return result, _split_cell_map(cell_map, len(result))
 
 
-def _shift_row(cell: Iterable[Any], offset: int) -> list[Any]:
+def _renumber(cell: Iterable[Any], numbers: list[int]) -> list[Any]:
     cell = list(cell)
-    if len(cell) >= 4:
-        cell[2] += offset
-    else:
-        cell[1] += offset
+    at = 2 if len(cell) >= 4 else 1
+    if isinstance(cell[at], int) and 2 <= cell[at] < len(numbers) + 2:
+        cell[at] = numbers[cell[at] - 2]
     return cell
 
 

@@ -3,50 +3,68 @@ reported as the standard's own tools report them: the grant, the field, for spre
 sheet, row and column, and what is wrong in plain English.
 
 The schema is checked by jsonschema-rs (draft 2020-12, with formats checked, so that dates
-are told apart from date-times as the standard intends); the closed codelists, which the
-schema names but does not enumerate, are checked from the standard's codelist files; and a
-grant id used twice in one file is a problem, as in the 360Giving data quality tool.
+are told apart from date-times as the standard intends), with the extensions a file
+declares applied (schemas.py); the closed codelists, which the schema names but does not
+enumerate, are checked from the standard's codelist files; and across the file, as the
+package schema and the 360Giving data quality tool have it, a grant id used twice and the
+same grant given twice (`uniqueItems`) are problems.
+
+Each problem has a rule (the kind of check it failed) and a field path; the two together,
+list indexes left out, are its kind ("required recipientOrganization/id"), by which the
+problems of a file are grouped and counted. In a spreadsheet (CSV or XLSX) a field is
+named by its column title ("Recipient Org:Identifier"), in JSON by its name.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from functools import cache
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from compactwatch.threesixtygiving.reading import GRANT_SCHEMA, SourceGrant
+from compactwatch.threesixtygiving.reading import SourceGrant
+from compactwatch.threesixtygiving.schemas import GrantSchema, grant_schema
 
 VALUE_SHOWN = 80
-# Closed codelists: (path inside a grant, codelist file, its name in messages).
-CODELISTS = (
-    (("regrantType",), "regrantType.csv", "Regrant Type"),
-    (("locationScope",), "locationScope.csv", "Location Scope"),
-    (("toIndividualsDetails", "primaryGrantReason"), "grantToIndividualsReason.csv", "Grant to Individuals Reason"),
-    (("toIndividualsDetails", "secondaryGrantReason"), "grantToIndividualsReason.csv", "Grant to Individuals Reason"),
-    (("toIndividualsDetails", "grantPurpose", "*"), "grantToIndividualsPurpose.csv", "Grant to Individuals Purpose"),
-)  # fmt: skip
 DATE_FIELDS = {"awardDate", "startDate", "endDate", "transactionDate", "valueDate", "dateModified"}
 CODED_FIELDS = {"currency": "currency", "countryCode": "country code"}
 PERSONAL = "recipientIndividual"
+ORGANISATION, INDIVIDUAL = "recipientOrganization", "recipientIndividual"
+# A type in plain words, and what to check for it.
+TYPE_WORDS = {"number": "a number", "integer": "a whole number", "string": "a string",
+              "boolean": "true or false", "array": "a JSON array", "object": "a JSON object",
+              "null": "empty (null)"}  # fmt: skip
+TYPE_ADVICE = {
+    "number": "doesn’t contain any characters other than 0-9 and dot (.). Number values "
+    "should not be in quotes.",
+    "integer": "doesn’t contain any characters other than 0-9 (no decimal point). Whole "
+    "numbers should not be in quotes.",
+    "string": "has quotes at the start and end.",
+}
+INDEX = re.compile(r"^\d+$")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one grant (or with the file, at position -1)."""
+    """One thing wrong with one grant (or with the file, at position -1).
+
+    `rule` is the kind of check failed ("required", "type", "codelist"...) and `heading` the
+    problem in words without the value found, the same for every problem of its kind."""
 
     position: int
     grant_id: str
     path: str
     where: str
     message: str
+    rule: str = ""
+    heading: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,30 +81,46 @@ class Problem:
         """Where in the file: sheet, row and column for spreadsheets, else the field path."""
         return self.where or self.path
 
+    @property
+    def field(self) -> str:
+        """The field's path with list indexes left out: "recipientOrganization/id"."""
+        return generic_path(self.path)
+
+    @property
+    def kind(self) -> str:
+        """The rule broken and the field: problems of one kind are grouped and counted."""
+        return f"{self.rule or 'other'} {self.field}".strip()
+
     def __str__(self) -> str:
         if self.position < 0:
             return self.message
         return f"{self.grant}, {self.place}: {self.message}"
 
 
-def file_problem(message: str) -> Problem:
-    return Problem(-1, "", "", "", message)
+def generic_path(path: str) -> str:
+    """ "grants/3/recipientOrganization/0/id" -> "recipientOrganization/id"."""
+    parts = path.split("/")
+    if len(parts) >= 2 and parts[0] == "grants" and INDEX.match(parts[1]):
+        parts = parts[2:]
+    return "/".join(part for part in parts if part and not INDEX.match(part))
 
 
-def _schema_file(*parts: str) -> Traversable:
-    return resources.files("compactwatch.threesixtygiving").joinpath("schema", *parts)
+def file_problem(message: str, rule: str = "file", heading: str = "") -> Problem:
+    return Problem(-1, "", "", "", message, rule, heading or message)
+
+
+class Found(NamedTuple):
+    path: list
+    rule: str
+    message: str
+    heading: str
 
 
 @cache
-def _validator() -> jsonschema_rs.Draft202012Validator:
-    schema = json.loads(_schema_file(GRANT_SCHEMA).read_text("utf-8"))
-    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
-
-
-@cache
-def _codes(file_name: str) -> frozenset[str]:
-    with _schema_file("codelists", file_name).open("r", encoding="utf-8") as handle:
-        return frozenset(row["Code"] for row in csv.DictReader(handle))
+def _validator(extensions: tuple[str, ...]) -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(
+        grant_schema(extensions).document, validate_formats=True
+    )
 
 
 def _shown(value: Any, path: list) -> str:
@@ -96,9 +130,8 @@ def _shown(value: Any, path: list) -> str:
     return text if len(text) <= VALUE_SHOWN else text[: VALUE_SHOWN - 1] + "…"
 
 
-def _field(path: list) -> str:
-    names = [str(part) for part in path if not isinstance(part, int)]
-    return names[-1] if names else "the grant"
+def _names(path: Iterable[Any]) -> list[str]:
+    return [str(part) for part in path if not isinstance(part, int)]
 
 
 def _value_at(data: Any, path: list) -> Any:
@@ -110,134 +143,167 @@ def _value_at(data: Any, path: list) -> Any:
     return data
 
 
-def _grant_level_oneof(data: dict) -> list[tuple[list, str]]:
-    """The grant must have a recipient organisation or a recipient individual, and the rest."""
-    has_org, has_person = "recipientOrganization" in data, "recipientIndividual" in data
-    if has_org and has_person:
-        return [
-            (
-                [],
-                "a grant has either recipientOrganization or recipientIndividual, not both",
-            )
-        ]
-    problems = []
-    for name in ("id", "title", "description", "currency", "amountAwarded", "awardDate"):
-        if name not in data:
-            problems.append(([name], f"{name} is missing but required"))
-    if "fundingOrganization" not in data:
-        problems.append((["fundingOrganization"], "fundingOrganization is missing but required"))
-    if not has_org and not has_person:
-        problems.append(
-            (
-                ["recipientOrganization"],
-                "recipientOrganization (or, for a grant to a person, recipientIndividual) "
-                "is missing but required",
-            )
+class _Naming:
+    """Fields by name in JSON ("amountAwarded"), by column title in a spreadsheet."""
+
+    def __init__(self, schema: GrantSchema, flat: bool):
+        self.schema, self.flat = schema, flat
+
+    def field(self, path: list) -> str:
+        names = _names(path)
+        if not names:
+            return "the grant"
+        if self.flat:
+            return self.schema.title("/".join(names)) or names[-1]
+        return names[-1]
+
+    def missing(self, path: list) -> str:
+        """A missing field: for a spreadsheet, the columns to add."""
+        name = self.field(path)
+        if not self.flat:
+            return name
+        generic = "/".join(_names(path))
+        required = self.schema.required.get(generic, ())
+        columns = [self.schema.title(f"{generic}/{child}") for child in required]
+        columns = [column for column in columns if column]
+        if not columns:
+            return name
+        listed = (
+            columns[0] if len(columns) == 1 else ", ".join(columns[:-1]) + " and " + columns[-1]
         )
-    return problems
+        return f"{name} (the column{'s' if len(columns) > 1 else ''} {listed})"
 
 
-def _message(error: jsonschema_rs.ValidationError, data: Any) -> list[tuple[list, str]]:
-    """Plain-English messages for one schema error, as (path, message) pairs."""
+def _required_message(naming: _Naming, path: list, missing: str) -> Found:
+    full = [*path, missing]
+    if naming.flat or not _names(path):
+        text = f"{naming.missing(full)} is missing but required"
+    else:
+        text = f"{missing} is missing but required within {naming.field(path)}"
+    return Found(full, "required", text, text)
+
+
+def _grant_level_oneof(data: dict, naming: _Naming) -> list[Found]:
+    """The grant must have a recipient organisation or a recipient individual, not both, and
+    the fields both kinds of grant require. With both, the fields a grant to an individual
+    requires are checked too, as the 360Giving tools do: the rest is not hidden behind it."""
+    branches = naming.schema.document.get("oneOf") or []
+    required = [set(branch.get("required", ())) for branch in branches if isinstance(branch, dict)]
+    common = sorted(set.intersection(*required), key=_order) if required else []
+    has_org, has_person = ORGANISATION in data, INDIVIDUAL in data
+    found = []
+    if has_org and has_person:
+        text = "a grant has either recipientOrganization or recipientIndividual, not both"
+        if naming.flat:
+            text += (
+                f": fill in the {naming.field([ORGANISATION])} columns or the "
+                f"{naming.field([INDIVIDUAL])} columns, not both"
+            )
+        found.append(Found([], "oneOf", text, text))
+    found.extend(_required_message(naming, [], name) for name in common if name not in data)
+    if not has_org and not has_person:
+        text = (
+            f"{naming.missing([ORGANISATION])} (or, for a grant to a person, "
+            f"{naming.missing([INDIVIDUAL])}) is missing but required"
+        )
+        found.append(Found([ORGANISATION], "required", text, text))
+    return found
+
+
+def _order(name: str) -> int:
+    order = ("id", "title", "description", "currency", "amountAwarded", "awardDate",
+             "fundingOrganization")  # fmt: skip
+    return order.index(name) if name in order else len(order)
+
+
+def _type_message(path: list, types: list[str], value: Any, naming: _Naming) -> Found:
+    field = naming.field(path)
+    shown = _shown(value, path)
+    wanted = [name for name in types if name != "null"] or list(types)
+    if wanted == ["array"]:
+        heading = f"{field} is not a JSON array"
+        return Found(path, "type", f"{heading} ({shown}): it must be a list", heading)
+    if wanted == ["object"]:
+        heading = f"{field} does not hold JSON objects"
+        return Found(path, "type", f"{shown} is not a JSON object: {field} must hold objects",
+                     heading)  # fmt: skip
+    words = " or ".join(TYPE_WORDS.get(name, name) for name in wanted)
+    heading = f"{field} is not {words}"
+    text = f"{heading} ({shown})."
+    advice = TYPE_ADVICE.get(wanted[0]) if len(wanted) == 1 else None
+    if advice:
+        null = "is not null, and " if "null" not in types else ""
+        text += f" Check that the value {null}{advice}"
+    return Found(path, "type", text, heading)
+
+
+def _message(error: jsonschema_rs.ValidationError, data: Any, naming: _Naming) -> list[Found]:
+    """Plain-English messages for one schema error."""
     path = list(error.instance_path)
     kind: Any = error.kind  # its fields (property, types, options...) depend on its name
     name = kind.name
-    field = _field(path)
+    field = naming.field(path)
     value = _value_at(data, path)
+    shown = _shown(value, path)
     if name == "oneOf" and not path:
-        return _grant_level_oneof(data)
+        return _grant_level_oneof(data, naming)
     if name == "required":
-        missing = kind.property
-        within = f" within {field}" if path else ""
-        return [([*path, missing], f"{missing} is missing but required{within}")]
+        return [_required_message(naming, path, kind.property)]
     if name == "type":
-        wanted = kind.types[0] if kind.types else ""
-        shown = _shown(value, path)
-        if wanted == "number":
-            return [
-                (
-                    path,
-                    f"{field} is not a number ({shown}). Check that the value is not null, and "
-                    "doesn’t contain any characters other than 0-9 and dot (.). Number values "
-                    "should not be in quotes.",
-                )
-            ]
-        if wanted == "string":
-            return [
-                (
-                    path,
-                    f"{field} is not a string ({shown}). Check that the value is not null, and "
-                    "has quotes at the start and end.",
-                )
-            ]
-        if wanted == "array":
-            return [(path, f"{field} is not a JSON array ({shown}): it must be a list")]
-        if wanted == "object":
-            return [(path, f"{shown} is not a JSON object: {field} must hold objects")]
-        return [(path, f"{field} is not of type {wanted} ({shown})")]
+        return [_type_message(path, list(kind.types), value, naming)]
     if name == "enum":
-        if field in CODED_FIELDS:
-            return [
-                (
-                    path,
-                    f"Invalid code found in {field}: {_shown(value, path)} is not a "
-                    f"{CODED_FIELDS[field]} on the 360Giving codelist",
-                )
-            ]
+        heading = f"Invalid code found in {field}"
+        if _names(path) and _names(path)[-1] in CODED_FIELDS:
+            coded = CODED_FIELDS[_names(path)[-1]]
+            text = f"{heading}: {shown} is not a {coded} on the 360Giving codelist"
+            return [Found(path, "enum", text, heading)]
         options = ", ".join(str(option) for option in kind.options)
-        return [(path, f"{field} must be one of {options}; {_shown(value, path)} is not allowed")]
+        text = f"{field} must be one of {options}; {shown} is not allowed"
+        return [Found(path, "enum", text, heading)]
     if name == "format" and kind.format == "uri":
-        return [
-            (
-                path,
-                f"Invalid 'uri' found in {field}: {_shown(value, path)} is not a full web "
-                "address (it should start with https:// or http://)",
-            )
-        ]
-    if name == "format" and kind.format == "date-time":
-        return [
-            (
-                path,
-                f"Date is not in the correct format: {field} is {_shown(value, path)}; it must "
-                "be a full date-time, such as 2024-03-31T00:00:00Z",
-            )
-        ]
-    if name == "oneOf" and field in DATE_FIELDS:
-        return [
-            (
-                path,
-                f"Date is not in the correct format: {field} is {_shown(value, path)}; it must "
-                "be a date written YYYY-MM-DD, or a full date-time",
-            )
-        ]
+        heading = f"Invalid 'uri' found in {field}"
+        text = f"{heading}: {shown} is not a full web address (it should start with https:// or http://)"
+        return [Found(path, "uri", text, heading)]
+    if (name == "format" and kind.format == "date-time") or (
+        name == "oneOf" and _names(path) and _names(path)[-1] in DATE_FIELDS
+    ):
+        heading = f"Date is not in the correct format: {field}"
+        written = (
+            "a full date-time, such as 2024-03-31T00:00:00Z"
+            if name == "format"
+            else "a date written YYYY-MM-DD, or a full date-time"
+        )
+        return [Found(path, "date", f"{heading} is {shown}; it must be {written}", heading)]
     if name == "minItems":
-        return [
-            (
-                path,
-                f"{field} is an empty list ([] is too short). You must supply at least one "
-                "value, or remove the item entirely (unless it’s required).",
-            )
-        ]
+        heading = f"{field} is an empty list"
+        text = (
+            f"{heading} ([] is too short). You must supply at least one value, or remove the "
+            "item entirely (unless it’s required)."
+        )
+        return [Found(path, "minItems", text, heading)]
     if name == "pattern":
-        return [(path, f"{field} does not match the pattern {kind.pattern}")]
-    return [(path, f"{field}: {error.message}")]
+        heading = f"{field} does not match the pattern {kind.pattern}"
+        return [Found(path, "pattern", f"{heading} ({shown})", heading)]
+    if name == "uniqueItems":
+        heading = f"{field} holds the same value more than once"
+        return [Found(path, "uniqueItems", f"{heading} ({shown}): each value may be given once",
+                      heading)]  # fmt: skip
+    return [Found(path, name, f"{field}: {error.message}", f"{field}: {name}")]
 
 
 def _path_text(position: int, path: list) -> str:
     return "/".join(["grants", str(position), *(str(part) for part in path)])
 
 
-def _codelist_problems(data: Any) -> Iterator[tuple[list, str]]:
+def _codelist_problems(data: Any, naming: _Naming) -> Iterator[Found]:
     if not isinstance(data, dict):
         return
-    for path, file_name, title in CODELISTS:
-        for where, value in _find(data, list(path), []):
-            if isinstance(value, str) and value not in _codes(file_name):
-                yield (
-                    where,
-                    f"Invalid code found in {_field(where)}: {_shown(value, where)} is not on "
-                    f"the {title} codelist",
-                )
+    for codelist in naming.schema.codelists:
+        for where, value in _find(data, list(codelist.path), []):
+            if isinstance(value, str) and value not in codelist.codes:
+                heading = f"Invalid code found in {naming.field(where)}"
+                text = f"{heading}: {_shown(value, where)} is not on the {codelist.title} codelist"
+                yield Found(where, "codelist", text, heading)
 
 
 def _find(data: Any, path: list, done: list) -> Iterator[tuple[list, Any]]:
@@ -253,43 +319,73 @@ def _find(data: Any, path: list, done: list) -> Iterator[tuple[list, Any]]:
         yield from _find(data[head], rest, [*done, head])
 
 
-def check_grant(grant: SourceGrant) -> list[Problem]:
-    """Every problem with one grant against the schema and its closed codelists."""
+def check_grant(grant: SourceGrant, schema: GrantSchema | None = None) -> list[Problem]:
+    """Every problem with one grant against the schema (with the file's extensions) and its
+    closed codelists."""
+    schema = schema or grant_schema()
+    naming = _Naming(schema, grant.flat)
     data = grant.data
-    found: list[tuple[list, str]] = []
-    typed: set[tuple] = set()
-    errors = list(_validator().iter_errors(data))
-    for error in errors:
-        if error.kind.name == "type":
-            typed.add(tuple(error.instance_path))
-    for error in errors:
-        instance_path = tuple(error.instance_path)
-        if error.kind.name != "type" and instance_path in typed:
-            continue  # null where a date or a code belongs: one problem, not three
-        found.extend(_message(error, data))
-    found.extend(_codelist_problems(data))
+    found: list[Found] = []
+    # Every rule a value breaks is a problem of its own kind, as the standard's tools count
+    # them: null where a date belongs is not a string, and not a date either.
+    for error in _validator(schema.extensions).iter_errors(data):
+        found.extend(_message(error, data, naming))
+    found.extend(_codelist_problems(data, naming))
+    return grant_problems(grant, found)
+
+
+def grant_problems(grant: SourceGrant, found: Iterable[Found]) -> list[Problem]:
+    """Problems of one grant, each once, with where they are in the file."""
     seen: set[tuple[str, str]] = set()
     problems = []
-    for path, message in found:
+    for path, rule, message, heading in found:
         text_path = _path_text(grant.position, path)
         if (text_path, message) in seen:
             continue
         seen.add((text_path, message))
-        problems.append(
-            Problem(grant.position, grant.grant_id, text_path, grant.where(path), message)
-        )
+        problems.append(Problem(grant.position, grant.grant_id, text_path, grant.where(path),
+                                message, rule, heading))  # fmt: skip
     return problems
 
 
+def _canonical(value: Any) -> Any:
+    """A value as JSON Schema compares values: 1 and 1.0 are equal, keys in any order."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        return {"#": str(number.normalize()) if number else "0"}
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return str(value)
+
+
+def digest(data: Any) -> bytes:
+    """A grant's fingerprint: equal for grants equal in every field."""
+    text = json.dumps(_canonical(data), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def has_id(data: Any) -> bool:
+    """Whether a grant has an id to tell it by (the package schema's uniqueness is then the
+    uniqueness of ids)."""
+    value = data.get("id") if isinstance(data, dict) else None
+    return value is not None and not isinstance(value, (list, dict))
+
+
 class GrantIds:
-    """The grant ids of a file, kept on disk (a temporary SQLite file) so that memory stays
-    flat however many grants there are: tells ids used more than once."""
+    """The grant ids of a file, and the fingerprints of grants without one, kept on disk (a
+    temporary SQLite file) so that memory stays flat however many grants there are: tells
+    ids used more than once, and grants given more than once."""
 
     def __init__(self) -> None:
         self.db = sqlite3.connect("")  # a temporary database file, removed when closed
         self.db.execute(
             "CREATE TABLE seen (id TEXT PRIMARY KEY, n INTEGER, first INTEGER, valid INTEGER)"
         )
+        self.db.execute("CREATE TABLE same (digest BLOB PRIMARY KEY, n INTEGER, first INTEGER)")
 
     def add(self, ids: Iterable[tuple[str, int, bool]]) -> None:
         """(grant id, position, whether the grant is otherwise valid) for each grant."""
@@ -299,6 +395,13 @@ class GrantIds:
             ids,
         )
 
+    def add_without_ids(self, digests: Iterable[tuple[bytes, int]]) -> None:
+        """(fingerprint, position) of each grant without an id."""
+        self.db.executemany(
+            "INSERT INTO same VALUES (?1, 1, ?2) ON CONFLICT(digest) DO UPDATE SET n = n + 1",
+            digests,
+        )
+
     def valid_but_repeated(self) -> int:
         """How many otherwise valid grants share their id with another."""
         return self.db.execute("SELECT coalesce(sum(valid), 0) FROM seen WHERE n > 1").fetchone()[0]
@@ -306,6 +409,10 @@ class GrantIds:
     def repeated(self) -> Iterator[tuple[str, int, int]]:
         """(id, times used, position first used) for ids used more than once, as a stream."""
         yield from self.db.execute("SELECT id, n, first FROM seen WHERE n > 1 ORDER BY first")
+
+    def identical(self) -> Iterator[tuple[int, int]]:
+        """(times given, position first given) for grants without ids given more than once."""
+        yield from self.db.execute("SELECT n, first FROM same WHERE n > 1 ORDER BY first")
 
     def close(self) -> None:
         self.db.close()
@@ -319,4 +426,19 @@ def repeated_id_problem(grant_id: str, times: int, first: int) -> Problem:
         "",
         f"Non-unique id values: the grant id {grant_id!r} is used by {times} grants in this "
         "file; each grant must have its own id",
+        "unique-id",
+        "Non-unique id values: a grant id is used by more than one grant",
+    )
+
+
+def identical_grants_problem(times: int, first: int) -> Problem:
+    return Problem(
+        first,
+        "",
+        f"grants/{first}",
+        "",
+        f"Non-unique grants: this grant, which has no id, is given {times} times in the file, "
+        "the same in every field; the list of grants must not hold the same grant twice",
+        "uniqueItems",
+        "Non-unique grants: the same grant, without an id, is given more than once",
     )

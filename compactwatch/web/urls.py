@@ -62,4 +62,5 @@ urlpatterns = [
     path(compact + "manage/imports/<int:pk>/progress/", imports.progress, name="import_progress"),
     path(compact + "manage/imports/<int:pk>/cancel/", imports.cancel, name="import_cancel"),
     path(compact + "manage/imports/<int:pk>/failed/", imports.mark_failed, name="import_failed"),
+    path(compact + "manage/imports/<int:pk>/problems.csv", imports.problems, name="import_csv"),
 ]

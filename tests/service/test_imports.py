@@ -34,8 +34,8 @@ TRAFFORD = DATA / "funders" / "trafford-council_voluntary_sector_grants_2013-202
 # phrase the outcome must contain: refused ones name a problem, imported ones the count.
 REFUSED, IMPORTED = Status.REFUSED, Status.DONE
 FIXTURE_OUTCOMES = {
-    "GeoCodePostcode.xlsx": (REFUSED, "sheet grants, row 2: title is missing but required"),
-    "GeoCodePostcodeRecipientInd.xlsx": (REFUSED, "id is missing but required within recipientIndividual"),
+    "GeoCodePostcode.xlsx": (REFUSED, "sheet grants, row 2: Title is missing but required"),
+    "GeoCodePostcodeRecipientInd.xlsx": (REFUSED, "Recipient Ind:Identifier is missing but required"),
     "RecipientIndDEI.json": (REFUSED, "grant 360-g-i, grants/0/title: title is missing but required"),
     "RecipientIndWithoutToIndividualsDetails.xlsx": (IMPORTED, "3 grants to individuals counted but not kept"),
     "SOURCES.upstream.txt": (REFUSED, "'SOURCES.upstream.txt' is not one of these"),
@@ -46,14 +46,14 @@ FIXTURE_OUTCOMES = {
     "badfile_all_validation_errors_4_times.xlsx": (REFUSED, "\"bad currency 1\" is not a currency"),
     "badfile_too_many_rows.xlsx": (REFUSED, "sheet 'grants' has 50,001 rows"),
     "badfile_too_many_rows_multiple_sheets.xlsx": (REFUSED, "has 50,001 rows"),
-    "bom.csv": (REFUSED, "grant 42, sheet bom, row 2: title is missing but required"),
+    "bom.csv": (REFUSED, "grant 42, sheet bom, row 2: Title is missing but required"),
     "codelist.csv": (REFUSED, "\"BAD\" is not on the Regrant Type codelist"),
-    "decimal_amounts.csv": (REFUSED, "id is missing but required"),
+    "decimal_amounts.csv": (REFUSED, "Identifier is missing but required"),
     "decimal_amounts.json": (REFUSED, "id is missing but required"),
-    "dei_extension.xlsx": (IMPORTED, "9 grants read: 9 new"),
+    "dei_extension.xlsx": (REFUSED, "is not on the Asked Status codelist"),
     "duration_usefulness.json": (IMPORTED, "1 grant read: 1 new"),
     "fundingproviders-grants-email.json": (REFUSED, "awardDate is \"24/07/2014\""),
-    "fundingproviders-grants_2_grants.xlsx": (REFUSED, "description is missing but required"),
+    "fundingproviders-grants_2_grants.xlsx": (REFUSED, "Description is missing but required"),
     "fundingproviders-grants_2_grants_cp1252.csv": (REFUSED, "grant 360G-<~>€funding€providers-000001/X/00/X"),
     "fundingproviders-grants_2_grants_titleswithoutrollup.xlsx": (REFUSED, "column T (Award Date)"),
     "fundingproviders-grants_broken_grants.json": (REFUSED, "id is missing but required within recipientOrganization"),
@@ -66,7 +66,7 @@ FIXTURE_OUTCOMES = {
     "nulls.json": (REFUSED, "title is not a string (null)"),
     "oneof.csv": (REFUSED, "either recipientOrganization or recipientIndividual, not both"),
     "publishers.json": (REFUSED, "the file has no list of grants"),
-    "tenders_releases_2_releases.xlsx": (REFUSED, "sheet releases, row 2: title is missing"),
+    "tenders_releases_2_releases.xlsx": (REFUSED, "sheet releases, row 2: Title is missing"),
     "validation_errors-3.json": (REFUSED, "the file has no list of grants"),
 }  # fmt: skip
 

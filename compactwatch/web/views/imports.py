@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from compactwatch.imports import problems as listed
 from compactwatch.imports.access import officer_compact, officer_job
-from compactwatch.imports.describe import outcome_lines
+from compactwatch.imports.describe import kinds_line, outcome_lines, summary_lines
 from compactwatch.imports.models import ImportJob
 from compactwatch.imports.services import mark_stalled_failed, request_cancel
 from compactwatch.imports.uploads import start_import
@@ -17,7 +18,7 @@ from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.reading import ReadError
 from compactwatch.threesixtygiving.validating import Problem
 
-ERRORS_SHOWN = 200
+ERRORS_SHOWN = 200  # of a job with no problems grouped (one from before they were)
 FUNDERS_SHOWN = 20
 
 
@@ -54,17 +55,40 @@ def _funders(job: ImportJob) -> list[tuple[Organisation, int]]:
     return [(found[ref], count) for ref, count in counts.items() if ref in found]
 
 
+def _kinds(job: ImportJob) -> list[dict]:
+    """Every kind of problem, with how many and the first examples (as Problems)."""
+    return [
+        {**entry, "examples": [Problem(**example) for example in entry["examples"]],
+         "more": entry["count"] - len(entry["examples"])}
+        for entry in job.problem_kinds
+    ]  # fmt: skip
+
+
 @login_required
 def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
     the_job = officer_job(request.user, compact, pk)
     outcome = the_job.outcome
+    kinds = _kinds(the_job)
     return render(request, "web/imports/job.html", {
         "compact": the_job.compact, "job": the_job, "lines": outcome_lines(the_job),
         "funders": _funders(the_job), "stalled": the_job.stalled(timezone.now()),
         "agreements": sum(outcome.get(key, 0) for key in ("created", "changed", "unchanged")),
-        "problems": [Problem(**problem) for problem in the_job.errors[:ERRORS_SHOWN]],
-        "more_problems": max(0, the_job.error_count - ERRORS_SHOWN),
+        "summary": summary_lines(the_job.summary), "kinds": kinds,
+        "kinds_line": kinds_line(the_job),
+        "problems": [] if kinds else [Problem(**p) for p in the_job.errors[:ERRORS_SHOWN]],
+        "more_problems": 0 if kinds else max(0, the_job.error_count - ERRORS_SHOWN),
     })  # fmt: skip
+
+
+@login_required
+def problems(request: HttpRequest, compact: str, pk: int) -> StreamingHttpResponse:
+    """Every problem of an import as CSV, streamed from the list kept beside the database."""
+    the_job = officer_job(request.user, compact, pk)
+    response = StreamingHttpResponse(
+        listed.csv_chunks(the_job), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{the_job.pk}-problems.csv"'
+    return response
 
 
 @login_required
