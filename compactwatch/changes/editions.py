@@ -13,8 +13,10 @@ from importlib import resources
 import yaml
 
 from compactwatch.changes.base import Actor, Invalid, Refused, Stale, changes_since, changing
+from compactwatch.compact.compact import CompactEditions
 from compactwatch.compact.loader import shipped_editions
 from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
+from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact, Edition
 from compactwatch.findings.models import Recheck
 from compactwatch.findings.rechecks import queue_recheck
@@ -38,7 +40,7 @@ def set_in_force_dates(
         if not actor.is_officer(compact):
             raise Refused("Only the Compact officer can change when editions come into force")
         rows = {row.slug: row for row in compact.editions.select_for_update()}
-        _check_dates(rows, dates)
+        _check_dates(editions_of(compact), rows, dates)
         changed = []
         for slug, new in dates.items():
             row = rows[slug]
@@ -59,15 +61,20 @@ def set_in_force_dates(
         return queue_recheck(compact, f"The date {titles} comes into force changed", actor.user)
 
 
-def _check_dates(rows: dict[str, Edition], dates: dict[str, date]) -> None:
+def _check_dates(
+    editions: CompactEditions, rows: dict[str, Edition], dates: dict[str, date]
+) -> None:
     """Editions come into force in the order they were made (the order of their own
-    default dates), on days the records format can hold."""
+    default dates, read from the Compact's cached editions), on days the records format
+    can hold."""
     for slug, day in dates.items():
         if not EARLIEST_DATE <= day <= LATEST_DATE:
             raise Invalid(
                 f"Enter a date from {EARLIEST_DATE:%-d %B %Y} to {LATEST_DATE:%-d %B %Y}", slug
             )
-    in_order = sorted(rows.values(), key=lambda row: row.core().default_in_force_from or date.min)
+    in_order = sorted(
+        rows.values(), key=lambda row: editions.get(row.slug).default_in_force_from or date.min
+    )
     chosen = [dates.get(row.slug, row.in_force_from) for row in in_order]
     for earlier, later, day_before, day in zip(
         in_order, in_order[1:], chosen, chosen[1:], strict=False
