@@ -17,8 +17,6 @@ from compactwatch.organisations.matching import identity_keys, normalise, other_
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.mapping import OrganisationId
 
-REF_LENGTH = 100
-
 
 class Entry(NamedTuple):
     """An organisation of the register as an import needs it: a few bytes, not a model

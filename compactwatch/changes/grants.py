@@ -21,11 +21,11 @@ from django.db import connection
 
 from compactwatch.bulk import insert_rows_by_ref
 from compactwatch.changes.base import Actor, Refused, changing
-from compactwatch.changes.grant_register import REF_LENGTH, Entry, RegisterIndex
+from compactwatch.changes.grant_register import Entry, RegisterIndex
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.services import Checked, refresh, store_findings
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import FundingAgreement, agreement_record
+from compactwatch.records.models import REF_LENGTH, FundingAgreement, agreement_record
 from compactwatch.threesixtygiving.mapping import GRANT_KIND, Grant
 
 Party = Entry | Organisation  # a funder or recipient: found in the register, or just added

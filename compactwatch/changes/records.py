@@ -33,9 +33,8 @@ from compactwatch.compacts.models import Compact
 from compactwatch.findings.services import refresh
 from compactwatch.organisations.matching import RegisterLookup
 from compactwatch.organisations.models import Organisation
-from compactwatch.records.models import FundingAgreement, Record
+from compactwatch.records.models import REF_LENGTH, FundingAgreement, Record
 
-REF_LENGTH = 100  # as Record.ref holds
 TAKEN = "This id is in use in this Compact: choose another, or leave it out to have one made"
 
 

@@ -30,13 +30,17 @@ from compactwatch.records.format import (
 )
 from compactwatch.records.format import Resolver as Resolver
 
+REF_LENGTH = 100  # a record's id, as the records format bounds it
+
 
 class Record(Guarded):
     """What every record shares: its Compact, its id in records files, and who made it."""
 
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="+")
     ref = models.CharField(
-        "Reference", max_length=100, help_text="Its id in records files, unique in this Compact."
+        "Reference",
+        max_length=REF_LENGTH,
+        help_text="Its id in records files, unique in this Compact.",
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
