@@ -18,6 +18,13 @@ from django.urls import Resolver404, resolve
 MB = 1 << 20
 
 
+def api_refusal(status: int, message: str) -> JsonResponse:
+    """A refusal made before the API's views, in the API's one error shape (api/errors.py)."""
+    return JsonResponse(
+        {"errors": [{"record": None, "field": None, "message": message}]}, status=status
+    )
+
+
 def size_in_words(count: int) -> str:
     """A size as people read it: 820 bytes, 4 KB, 1.5 MB."""
     if count < 1024:
@@ -62,8 +69,6 @@ class RequestSizeLimit:
     @staticmethod
     def _refuse(request: HttpRequest, status: int, message: str) -> HttpResponse:
         if request.path_info.startswith("/api/"):
-            return JsonResponse(
-                {"errors": [{"record": None, "field": None, "message": message}]}, status=status
-            )
+            return api_refusal(status, message)
         return render(request, "web/error.html", {"title": "The file is too large",
                                                   "message": message}, status=status)  # fmt: skip

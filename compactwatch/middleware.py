@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+from compactwatch.limits import api_refusal
 
 
 class RejectNulCharacters:
@@ -17,9 +19,7 @@ class RejectNulCharacters:
             "\x00" in value for values in request.GET.lists() for value in values[1]
         ):
             message = "The address holds a NUL character."
-            if request.path_info.startswith("/api/"):  # the API's one error shape
-                return JsonResponse(
-                    {"errors": [{"record": None, "field": None, "message": message}]}, status=400
-                )
+            if request.path_info.startswith("/api/"):
+                return api_refusal(400, message)
             return HttpResponseBadRequest(message)
         return self.get_response(request)
