@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tempfile
 from collections import Counter
@@ -13,6 +11,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from grants_helpers import (
+    TRAFFORD_JSON,
+    trafford_package,
+    trafford_rows,
+    write_csv,
+    write_json,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,30 +215,6 @@ def test_grant_of_a_real_trafford_grant():
 
 # Issue 10: agreeing with the standard's own tool, grant for grant ---------------------------
 # Each point has a file of its own, made from a real file by a small edit.
-TRAFFORD_CSV = DATA / "funders" / "trafford-council_voluntary_sector_grants_2013-2024.csv"
-TRAFFORD_JSON = DATA / "funders" / "trafford-council_voluntary_sector_grants_2013-2024.json"
-
-
-def trafford_rows() -> tuple[list[str], list[list[str]]]:
-    heading, *rows = csv.reader(io.StringIO(TRAFFORD_CSV.read_text("utf-8-sig")))
-    return heading, rows
-
-
-def write_csv(path: Path, heading: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([heading, *rows])
-    return path
-
-
-def trafford_package() -> dict:
-    return json.loads(TRAFFORD_JSON.read_bytes())
-
-
-def write_json(path: Path, package: dict) -> Path:
-    path.write_text(json.dumps(package, indent=2), "utf-8")
-    return path
-
-
 def checked(path: Path) -> tuple[GrantsFile, FileCheck, list[Problem]]:
     """Every problem of a file, as an import checks it."""
     problems: list[Problem] = []

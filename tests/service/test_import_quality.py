@@ -16,6 +16,13 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.utils.html import escape
+from grants_helpers import (
+    TRAFFORD_JSON,
+    trafford_package,
+    trafford_rows,
+    write_csv,
+    write_json,
+)
 
 from compactwatch.imports import problems as listed
 from compactwatch.imports.models import ImportJob, Status
@@ -27,32 +34,10 @@ DATABASES = ["default"] if connection.vendor == "sqlite" else ["default", "jobs"
 pytestmark = pytest.mark.django_db(databases=DATABASES)
 DATA = Path(__file__).parents[1] / "data" / "360giving"
 FIXTURES = DATA / "fixtures"
-TRAFFORD_JSON = DATA / "funders" / "trafford-council_voluntary_sector_grants_2013-2024.json"
-TRAFFORD_CSV = DATA / "funders" / "trafford-council_voluntary_sector_grants_2013-2024.csv"
 
 
 def import_file(compact, path: Path, **options) -> ImportJob:
     return run_job(create_job(compact, path, path.name, **options).pk)
-
-
-def package() -> dict:
-    return json.loads(TRAFFORD_JSON.read_bytes())
-
-
-def write_json(path: Path, data: dict) -> Path:
-    path.write_text(json.dumps(data, indent=1), "utf-8")
-    return path
-
-
-def trafford_rows() -> tuple[list[str], list[list[str]]]:
-    heading, *rows = csv.reader(io.StringIO(TRAFFORD_CSV.read_text("utf-8-sig")))
-    return heading, rows
-
-
-def write_csv(path: Path, heading: list[str], rows: list[list[str]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows([heading, *rows])
-    return path
 
 
 def page(client, officer, job: ImportJob) -> str:
@@ -91,7 +76,7 @@ def test_a_csv_id_either_side_of_a_block_is_one_grant_as_on_rows_2_and_3(
 
 # 2. Every problem counted and grouped, none hidden ----------------------------------------
 def _many_problems(tmp_path) -> Path:
-    data = package()
+    data = trafford_package()
     for grant in data["grants"]:
         grant["amountAwarded"] = f"£{grant['amountAwarded']}"  # 555 of one kind
     data["grants"][10]["currency"] = "GBX"
@@ -165,7 +150,7 @@ def test_the_problems_list_goes_with_its_job_and_only_the_officer_may_have_it(
 
 
 def test_a_cell_that_would_be_a_formula_is_written_as_text(client, officer, compact, tmp_path):
-    data = package()
+    data = trafford_package()
     data["grants"][0]["id"] = '=HYPERLINK("http://example.org")'
     data["grants"][0]["amountAwarded"] = "lots"
     job = import_file(compact, write_json(tmp_path / "grants.json", data))
@@ -202,7 +187,7 @@ def test_a_grant_to_both_kinds_of_recipient_lists_all_that_it_lacks(compact):
 
 # 5. Wording ------------------------------------------------------------------------------
 def test_a_wrong_type_is_named_in_plain_words(compact, tmp_path):
-    data = package()
+    data = trafford_package()
     data["grants"][0]["beneficiaryLocation"][0]["latitude"] = "NA"
     job = import_file(compact, write_json(tmp_path / "grants.json", data))
     assert job.errors[0]["message"].startswith('latitude is not a number ("NA").')
@@ -210,7 +195,9 @@ def test_a_wrong_type_is_named_in_plain_words(compact, tmp_path):
 
 
 def test_broken_json_is_reported_by_line_and_column(client, officer, compact, tmp_path):
-    text = json.dumps(package(), indent=1).replace('"currency": "GBP",', '"currency": "GBP"', 1)
+    text = json.dumps(trafford_package(), indent=1).replace(
+        '"currency": "GBP",', '"currency": "GBP"', 1
+    )
     path = tmp_path / "grants.json"
     path.write_text(text, "utf-8")
     line = text[: text.index('"currency": "GBP"')].count("\n") + 2
@@ -243,7 +230,7 @@ def test_the_same_grant_twice_without_an_id_is_a_problem(compact, tmp_path):
 
 # 7. Extensions -------------------------------------------------------------------------
 def test_a_declared_dei_extension_is_checked(client, officer, compact, tmp_path):
-    data = package()
+    data = trafford_package()
     data["extensions"] = ["dei"]
     area = {"askedStatus": "AS200", "replyStatus": "RS200"}
     data["grants"][0]["deiDetails"] = {"leadership": area, "mission": area,
@@ -257,7 +244,7 @@ def test_a_declared_dei_extension_is_checked(client, officer, compact, tmp_path)
 
 
 def test_an_unknown_extension_is_noted_and_the_file_imported(client, officer, compact, tmp_path):
-    data = {**package(), "extensions": ["geo"]}
+    data = {**trafford_package(), "extensions": ["geo"]}
     job = import_file(compact, write_json(tmp_path / "grants.json", data))
     assert job.status == Status.DONE
     assert "&#x27;geo&#x27;, which compactwatch does not know" in page(client, officer, job)
@@ -267,7 +254,7 @@ def test_an_unknown_extension_is_noted_and_the_file_imported(client, officer, co
 def test_personal_data_is_warned_of_on_the_page_and_the_terminal(
     client, officer, compact, tmp_path, capsys
 ):
-    data = package()
+    data = trafford_package()
     grant = data["grants"][0]
     del grant["recipientOrganization"]
     grant["recipientIndividual"] = {"id": "360G-trafford-IND-1", "name": "A Person"}
