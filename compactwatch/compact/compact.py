@@ -57,6 +57,15 @@ class CompactEditions:
         except KeyError:
             raise UnknownEdition(edition_id, self._by_id) from None
 
+    def describe(self, citation: str) -> str:
+        """A cited commitment (`cambridgeshire-refreshed/4.5`) in words: "4.5 Three months'
+        notice in writing (refreshed edition)"; an unknown citation is returned as given."""
+        edition_id, _, ref = citation.rpartition("/")
+        try:
+            return self.get(edition_id).describe(ref)
+        except KeyError:
+            return citation
+
     def in_force_on(self, day: date) -> Edition | None:
         """The newest edition in force on `day`, or None before the first."""
         position = bisect_right(self._starts, day)

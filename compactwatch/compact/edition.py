@@ -51,6 +51,16 @@ class Commitment:
     outcome: int | None = None
     footnotes: tuple[str, ...] = ()
     standards: tuple[Standard, ...] = ()
+    name: str = ""
+
+    @property
+    def title(self) -> str:
+        """The commitment named for people, e.g. "4.5 Three months' notice in writing".
+
+        An edition file names its measurable commitments; any other is named by the start
+        of its text.
+        """
+        return f"{self.ref} {self.name or _opening_words(self.text)}"
 
     @property
     def citation(self) -> str:
@@ -68,7 +78,13 @@ class Edition:
     in_force_basis: str
     commitments: tuple[Commitment, ...]
     edition_name: str = ""
+    short_name: str = ""
     document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def describe(self, ref: str) -> str:
+        """A commitment named with its edition: "4.5 Three months' notice in writing
+        (refreshed edition)"."""
+        return f"{self.commitment(ref).title} ({self.short_name or self.edition_name or self.title})"
 
     def commitment(self, ref: str) -> Commitment:
         for commitment in self.commitments:
@@ -103,6 +119,7 @@ def edition_from_document(document: dict[str, Any], file_name: str) -> Edition:
         in_force_basis=document["in_force_basis"],
         commitments=commitments,
         edition_name=document.get("edition_name", ""),
+        short_name=document.get("short_name", ""),
         document=document,
     )
 
@@ -115,6 +132,7 @@ def _commitment(edition_id: str, item: dict[str, Any]) -> Commitment:
         binds=item["binds"],
         strength=item["strength"],
         text=item["text"],
+        name=item.get("name", ""),
         outcome=item.get("outcome"),
         footnotes=tuple(item.get("footnotes", ())),
         standards=tuple(
@@ -134,6 +152,11 @@ def _commitment(edition_id: str, item: dict[str, Any]) -> Commitment:
             for standard in item.get("standards", ())
         ),
     )
+
+
+def _opening_words(text: str, count: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
 
 
 def _check_unique_refs(file_name: str, commitments: tuple[Commitment, ...]) -> None:
