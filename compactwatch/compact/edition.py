@@ -84,7 +84,9 @@ class Edition:
     def describe(self, ref: str) -> str:
         """A commitment named with its edition: "4.5 Three months' notice in writing
         (refreshed edition)"."""
-        return f"{self.commitment(ref).title} ({self.short_name or self.edition_name or self.title})"
+        return (
+            f"{self.commitment(ref).title} ({self.short_name or self.edition_name or self.title})"
+        )
 
     def commitment(self, ref: str) -> Commitment:
         for commitment in self.commitments:
