@@ -3,6 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PORT ?= 8000
 
 .PHONY: setup frontend chromium demo test lint bench
 
@@ -27,8 +28,9 @@ compactwatch/web/static/web/compactwatch.css: node_modules/.package-lock.json co
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# `PORT=8010 make demo` serves on another port.
 demo: setup
-	$(BIN)/compactwatch demo
+	$(BIN)/compactwatch demo --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -17,10 +17,6 @@ from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement
 
-DEMO_NOTE = (
-    "Demonstration data: the Compact's text and register are real (from its published "
-    "editions); the consultations, funding and notices are invented for demonstration."
-)
 FUNDERS = ["cambridgeshire-county-council", "cambridge-city-council", "huntingdonshire-dc",
            "south-cambridgeshire-dc", "east-cambridgeshire-dc", "fenland-dc", "cambridgeshire-pct"]  # fmt: skip
 GROUPS = ["Ely Community Transport", "Wisbech Food Bank", "St Neots Carers Network", "March Youth Club",
@@ -32,13 +28,15 @@ TOPICS = ["Library services", "Community transport", "Youth services", "Adult da
 
 
 def load_demo(compact: Compact, today: date | None = None) -> int:
-    """Create the demonstration records once, through the same way in as an upload;
-    returns how many were created (0 if present)."""
+    """Mark the Compact as a demonstration (every page then says so) and create the
+    demonstration records once, through the same way in as an upload; returns how many
+    were created (0 if present)."""
+    actor = Actor.system("demonstration")
+    if not compact.demonstration:
+        compact.demonstration = True
+        save_compact(actor, compact)
     if FundingAgreement.objects.filter(compact=compact, ref__startswith="demo-").exists():
         return 0
-    actor = Actor.system("demonstration")
-    compact.description = DEMO_NOTE
-    save_compact(actor, compact)
     document = demo_document(compact, today or timezone.localdate())
     outcome = store_records(
         actor, compact, read_mapping(document, "demonstration"), summary="demonstration data"
@@ -48,24 +46,25 @@ def load_demo(compact: Compact, today: date | None = None) -> int:
 
 def demo_document(compact: Compact, today: date) -> dict[str, list[dict[str, Any]]]:
     """A year of invented records, in the records format (dates as dates: the reader takes
-    them as it takes ISO text)."""
+    them as it takes ISO text).
+
+    The funders are real bodies of the register and are named, never changed: no invented
+    person is put on a real organisation's entry. Only the invented groups have invented
+    leads, named as such.
+    """
     rng = random.Random(2026)
-    register = {org.ref: org for org in Organisation.objects.filter(compact=compact)}
+    missing = set(FUNDERS) - set(
+        Organisation.objects.filter(compact=compact, ref__in=FUNDERS).values_list("ref", flat=True)
+    )
+    if missing:
+        raise ValueError(f"the register lacks the demonstration's funders: {sorted(missing)}")
     organisations = []
-    for ref in FUNDERS:
-        body = register[ref]
-        role = "councillor" if body.kind == "local_authority" else "board_member"
-        name = "Cllr A. Example" if role == "councillor" else "B. Example"
-        organisations.append({
-            "id": ref, "name": body.name, "sector": body.sector or None, "kind": body.kind or None,
-            "compact_lead": {"name": name, "role": role} if rng.random() < 0.8 else False,
-        })  # fmt: skip
     groups = []
     for number, name in enumerate(GROUPS):
         groups.append(f"demo-group-{number + 1}")
         organisations.append({
             "id": groups[-1], "name": f"{name} (demonstration)", "sector": "voluntary",
-            "kind": "charity", "compact_lead": {"name": "C. Trustee", "role": "board_member"},
+            "kind": "charity", "compact_lead": {"name": "A. Trustee (invented)", "role": "board_member"},
             "dbs_checks_paid_by_organisation": rng.random() < 0.85,
         })  # fmt: skip
     year_ago = today - timedelta(days=365)

@@ -2,7 +2,8 @@
 
 - The public reads the public pages: the Compact's text, the register, each body's figures.
 - A member of a partner organisation records and edits its own records (those where it is
-  the consulting body or the funder) and sees every record it is part of, with findings.
+  the consulting body or the funder) and sees every record it is part of, with findings,
+  and the consultations of the bodies that fund it (findings/treatment.py: on_side).
 - A Compact officer does everything for their Compact, the register and editions included.
 - Site administrators (superusers) do everything everywhere.
 """
@@ -10,9 +11,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from compactwatch.compacts.models import Compact
+from compactwatch.findings.treatment import on_side
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import Record
 
@@ -40,17 +42,15 @@ def organisation_ids(user: User, compact: Compact | None = None) -> list[int]:
 
 
 def visible_records(user: User, model: type[Record], compact: Compact) -> QuerySet:
-    """The records of a kind the user may read: all for officers, else those they are part of."""
+    """The records of a kind the user may read: all for officers, else those their
+    organisation takes part in, on either side."""
     queryset = model.objects.filter(compact=compact)
     if is_officer(user, compact):
         return queryset
     ids = organisation_ids(user, compact)
     if not ids:
         return queryset.none()
-    condition = Q()
-    for path in model.traits.part_of:
-        condition |= Q(**{f"{path}__in": ids})
-    return queryset.filter(condition)
+    return queryset.filter(on_side(model, ids))
 
 
 def editable_records(user: User, model: type[Record], compact: Compact) -> QuerySet:
@@ -66,7 +66,9 @@ def can_view(user: User, record: Record) -> bool:
     if is_officer(user, record.compact):
         return True
     ids = set(organisation_ids(user, record.compact))
-    return any(org.pk in ids for org in record.involved())
+    if any(org.pk in ids for org in record.involved()):
+        return True
+    return visible_records(user, type(record), record.compact).filter(pk=record.pk).exists()
 
 
 def can_edit(user: User, record: Record) -> bool:

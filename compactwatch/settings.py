@@ -5,6 +5,8 @@ DATABASE_URL           e.g. postgres://user@127.0.0.1:5432/compactwatch (default
 COMPACTWATCH_ENV       "production" (secure cookies, HSTS, HTTPS redirect), "demo" or "development"
 SECRET_KEY             required in production; elsewhere one is made and kept in the data folder
 ALLOWED_HOSTS          comma-separated (default: localhost names)
+CSRF_TRUSTED_ORIGINS   comma-separated, e.g. https://compact.example.org (behind a proxy)
+COMPACTWATCH_SITE_URL  the service's address, for links in emails (default http://127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+# Behind a proxy at another address than the app servers', e.g. https://compact.example.org
+CSRF_TRUSTED_ORIGINS = [
+    origin for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -147,6 +153,9 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "compactwatch <noreply@localhost>")
+# The address people reach the service at, for links sent from the command line
+# (invitations, the first administrator's password); pages use the request's own address.
+SITE_URL = os.environ.get("COMPACTWATCH_SITE_URL", "http://127.0.0.1:8000")
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # a reset link works for three days
 
 AXES_FAILURE_LIMIT = 5
@@ -179,7 +188,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Whitenoise's compressed, hashed files; a file missing from them is logged, not a 500.
+    "staticfiles": {"BACKEND": "compactwatch.staticfiles.ForgivingManifestStorage"},
 }
 if os.environ.get("COMPACTWATCH_PLAIN_STATIC"):
     # Tests run without collectstatic.

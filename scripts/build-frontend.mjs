@@ -15,4 +15,11 @@ const govuk = "node_modules/govuk-frontend/dist/govuk";
 cpSync(`${govuk}/govuk-frontend.min.js`, `${out}/govuk-frontend.min.js`);
 // The images only: the GDS Transport font is not ours to use.
 cpSync(`${govuk}/assets/images`, `${out}/assets/images`, { recursive: true });
+// GOV.UK's accessible autocomplete, for choosing a funding change's agreement as one types.
+const autocomplete = "node_modules/accessible-autocomplete/dist";
+for (const file of ["accessible-autocomplete.min.js", "accessible-autocomplete.min.css"]) {
+  cpSync(`${autocomplete}/${file}`, `${out}/${file}`);
+  // Their source maps too: collectstatic refuses a file that names a map it cannot find.
+  cpSync(`${autocomplete}/${file}.map`, `${out}/${file}.map`);
+}
 console.log(`built ${out}/compactwatch.css`);

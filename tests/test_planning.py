@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 from record_helpers import EDITIONS, findings_for
 
 from compactwatch.compact.compact import CompactEditions
-from compactwatch.compact.planning import NothingToPlan, plan_consultation, plan_notice
+from compactwatch.compact.planning import (
+    NothingToPlan,
+    plan_consultation,
+    plan_effective,
+    plan_notice,
+)
 
 effective_dates = st.dates(min_value=date(2007, 6, 1), max_value=date(2045, 12, 31))
 
@@ -97,3 +102,31 @@ def test_editions_in_force_from_the_first_day_of_the_calendar():
     )
     assert plan_notice(editions, date(2016, 4, 30)).answer == date(2016, 1, 31)
     assert plan_notice(editions, date.max).edition.id == "cambridgeshire-refreshed"
+
+
+@settings(max_examples=300)
+@given(notice=st.dates(min_value=date(2007, 2, 1), max_value=date(2045, 12, 31)))
+def test_notice_given_on_a_day_reaches_the_planned_date_and_not_a_day_earlier(notice):
+    """When the latest day for a date has passed, the plan from today agrees with the checks."""
+    plan = plan_effective(EDITIONS, notice)
+    assert plan.edition == EDITIONS.in_force_on(notice)
+    assert set(notice_status(notice, plan.answer).values()) == {"met"}
+    assert "not_met" in notice_status(notice, plan.answer - timedelta(days=1)).values()
+
+
+def test_notice_given_on_25_november_2026_reaches_25_february_2027():
+    plan = plan_effective(EDITIONS, date(2026, 11, 25))
+    assert plan.answer == date(2027, 2, 25)
+    assert plan.name == "4.5 Three months' notice in writing (refreshed edition)"
+    assert [reminder.name for reminder in plan.reminders] == [
+        "4.1 A timetable to improve before funding ends over performance (refreshed edition)",
+        "4.2 Impact assessed before funding is cut (refreshed edition)",
+    ]
+
+
+def test_the_2007_edition_asks_for_the_notice_alone():
+    plan = plan_notice(EDITIONS, date(2010, 6, 1))
+    assert plan.edition.id == "cambridgeshire-2007" and plan.reminders == []
+    assert plan.name.endswith("(2007 edition)")
+    with pytest.raises(NothingToPlan):
+        plan_effective(EDITIONS, date(2000, 1, 1))  # before any edition

@@ -1,5 +1,5 @@
-"""Changing a Compact's editions: the dates they come into force, and installing the
-editions (and initial register) that ship with compactwatch.
+"""Changing a Compact's editions: loading a new one, the dates they come into force, and
+installing the editions (and initial register) that ship with compactwatch.
 
 Records are judged by the edition in force on their date, so a change of date checks
 every record of the Compact again.
@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from datetime import date
 from importlib import resources
+from typing import Any
 
 import yaml
 
-from compactwatch.changes.base import Actor, Invalid, Refused, Stale, changes_since, changing
+from compactwatch.changes.base import (
+    Actor,
+    Invalid,
+    Refused,
+    Stale,
+    Taken,
+    changes_since,
+    changing,
+)
 from compactwatch.compact.compact import CompactEditions
-from compactwatch.compact.loader import shipped_editions
+from compactwatch.compact.edition import EditionFileError
+from compactwatch.compact.loader import parse_edition, shipped_editions
 from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact, Edition
@@ -59,6 +69,56 @@ def set_in_force_dates(
             return None
         titles = ", ".join(row.title for row in changed)
         return queue_recheck(compact, f"The date {titles} comes into force changed", actor.user)
+
+
+def load_edition(
+    actor: Actor,
+    compact: Compact,
+    document: dict[str, Any],
+    file_name: str,
+    in_force_from: date | None = None,
+) -> tuple[Edition, Recheck | None]:
+    """Store a new edition of `compact` from an edition document (as read from its file),
+    in force from `in_force_from` (by default the date the document gives), and queue a
+    recheck of every record. Loading an edition already stored, unchanged, changes nothing
+    (the recheck is None); a different edition under a stored id is refused (Taken), since
+    editions are not edited in place."""
+    try:
+        edition = parse_edition(document, file_name)
+    except EditionFileError as error:
+        raise Invalid(str(error)) from None
+    day = in_force_from or edition.default_in_force_from
+    with changing():
+        if not actor.is_officer(compact):
+            raise Refused("Only the Compact officer can add an edition")
+        if edition.compact != compact.slug:
+            raise Invalid(
+                f"{file_name}: field compact: the file is an edition of the Compact "
+                f"'{edition.compact}', not of '{compact.slug}'",
+                "compact",
+            )
+        rows = {row.slug: row for row in compact.editions.select_for_update()}
+        stored = rows.get(edition.id)
+        if stored is not None:
+            if stored.document == document and stored.in_force_from == day:
+                return stored, None
+            raise Taken(
+                f"{compact.name} already has an edition with the id '{edition.id}' "
+                f"({stored.title}, in force from {stored.in_force_from:%-d %B %Y}); an edition "
+                "is not changed once stored: give the new one an id of its own",
+                "id",
+            )
+        row = Edition(compact=compact, slug=edition.id, document=document, in_force_from=day)
+        _check_dates(
+            CompactEditions([*editions_of(compact), edition]),
+            {**rows, row.slug: row},
+            {row.slug: day},
+        )
+        row.save()
+        actor.audit("created", "edition", row.slug, compact=compact, version=row.version,
+                    after={"in_force_from": day}, summary=f"loaded from {file_name}")  # fmt: skip
+        reason = f"{row.title} was added, in force from {day:%-d %B %Y}"
+        return row, queue_recheck(compact, reason, actor.user)
 
 
 def _check_dates(

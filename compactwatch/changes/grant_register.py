@@ -2,7 +2,9 @@
 
 The register is held in memory for the length of an import (a file names thousands of
 organisations), matched by the one matcher's keys and order (organisations/matching.py);
-one not found is added to the register, marked as imported.
+one not found is added to the register as an organisation known from imported data (not a
+partner: it has not signed), marked with the import that added it, so that undoing the
+import can remove it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ IDENTITY = ("org_id", "charity_number", "company_number", "name")
 # The columns a new organisation's row gives, in the order `_insert` gives them; the others
 # take their defaults (compactwatch/bulk.py).
 COLUMNS = ("compact_id", "ref", "name", "sector", "charity_number", "company_number", "org_id",
-           "imported", "source")  # fmt: skip
+           "imported", "source", "partner", "added_by_import")  # fmt: skip
 
 
 def _keys(org_id: str, charity: str, company: str, name: str) -> tuple[str, ...]:
@@ -45,7 +47,7 @@ def _insert(added: list[Organisation]) -> None:
     each instance its primary key."""
     keys = insert_rows_by_ref(Organisation, COLUMNS, [
         (o.compact_id, o.ref, o.name, o.sector, o.charity_number, o.company_number, o.org_id,
-         o.imported, o.source)
+         o.imported, o.source, o.partner, o.added_by_import)
         for o in added
     ], added[0].compact_id)  # fmt: skip
     for organisation in added:
@@ -61,9 +63,10 @@ def _identity(organisation: Organisation) -> tuple[str, ...]:
 class RegisterIndex:
     """The register of one Compact, held in memory for the length of an import."""
 
-    def __init__(self, compact: Compact, source: str):
+    def __init__(self, compact: Compact, source: str, import_id: int | None = None):
         self.compact = compact
         self.source = source
+        self.import_id = import_id
         self.refs: set[str] = set()
         # By org-id, charity number, company number and name, in the order they are tried.
         self.tables: tuple[dict[str, Entry | Organisation], ...] = ({}, {}, {}, {})
@@ -101,6 +104,8 @@ class RegisterIndex:
             org_id=who.org_id[:100],
             imported=True,
             source=self.source[:300],
+            partner=False,
+            added_by_import=self.import_id,
         )
         self._index(organisation, _identity(organisation))
         self.added.append(organisation)

@@ -35,7 +35,7 @@ PENNY = Decimal("0.01")
 # the others take their defaults (compactwatch/bulk.py).
 AGREEMENT_COLUMNS = ("compact_id", "ref", "created_by_id", "funder_id", "recipient_id", "kind",
                      "amount", "currency", "award_date", "start", "end", "programme",
-                     "source_grant_id")  # fmt: skip
+                     "source_grant_id", "added_by_import")  # fmt: skip
 # The agreement's fields an import writes (and compares): its parties, and what `_values` gives.
 VALUES = ("kind", "amount", "currency", "award_date", "start", "end", "programme")
 WRITTEN = ("funder", "recipient", *VALUES)
@@ -101,15 +101,17 @@ def _as_stored(agreement: FundingAgreement) -> dict[str, str | None]:
 class GrantStore:
     """Stores grants for one import. Call `store` with batches, inside one transaction."""
 
-    def __init__(self, actor: Actor, compact: Compact, source: str):
+    def __init__(self, actor: Actor, compact: Compact, source: str, import_id: int | None = None):
         """Call inside the import's transaction: it holds the Compact's row until the end,
         so a second import into the same Compact waits for this one, then finds its grants
-        stored (unchanged) rather than adding them again."""
+        stored (unchanged) rather than adding them again. What it adds is marked with
+        `import_id`, the import's number, so that undoing the import can remove it."""
         if not actor.is_officer(compact):
             raise Refused("Only the Compact officer can import grants into the Compact")
         list(Compact.objects.select_for_update().filter(pk=compact.pk).values_list("pk"))
         self.compact = compact
-        self.register = RegisterIndex(compact, source)
+        self.register = RegisterIndex(compact, source, import_id)
+        self.import_id = import_id
         self.user = actor.user if actor.user is not None and actor.user.is_authenticated else None
         self.outcome = StoreOutcome()
 
@@ -190,7 +192,7 @@ class GrantStore:
             rows.append((self.compact.pk, ref, user, funder.pk, recipient.pk, values["kind"],
                          values["amount"], values["currency"], day(values["award_date"]),
                          day(values["start"]), day(values["end"]), values["programme"],
-                         grant.grant_id))  # fmt: skip
+                         grant.grant_id, self.import_id))  # fmt: skip
             values.pop("programme")  # not part of the records format
             record = agreement_record(ref=ref, funder=funder.ref, recipient=recipient.ref, **values)
             checks.append((ref, funder.pk, grant.award_date, record))

@@ -101,6 +101,22 @@ def save_organisation(
     return organisation
 
 
+def make_partner(actor: Actor, compact: Compact, ref: str, *, version: int | None) -> Organisation:
+    """Make an organisation known from imported data a partner of the Compact: the register
+    lists it from now on. `version` is the version the officer read (Stale if it changed
+    since); making a partner of one already a partner changes nothing."""
+    with changing():
+        stored = Organisation.objects.filter(compact=compact, ref=ref).first()
+        name = stored.name if stored else ref
+        organisation, changed = write_organisation(
+            actor, compact, ref, {"partner": True}, mode="update", version=version,
+            summary=f"{name} made a partner of the Compact",
+        )  # fmt: skip
+        if changed:
+            refresh([organisation])
+    return organisation
+
+
 # Signatures, contacts and memberships: rows of an organisation, shown in the admin.
 ENTRY_TYPES = {Signature: "signature", Contact: "contact", Membership: "membership"}
 
@@ -124,6 +140,10 @@ def save_entry(actor: Actor, entry: Signature | Contact | Membership) -> None:
         actor.audit("created" if stored is None else "changed", ENTRY_TYPES[type(entry)],
                     entry.organisation.ref, compact=compact, before=before,
                     after=_entry_values(entry))  # fmt: skip
+        if isinstance(entry, Signature) and not entry.organisation.partner:
+            # Who signs is a partner: an organisation known from data that signs becomes one.
+            write_organisation(actor, compact, entry.organisation.ref, {"partner": True},
+                               summary=f"{entry.organisation.name} signed: now a partner")  # fmt: skip
 
 
 def delete_entry(actor: Actor, entry: Signature | Contact | Membership) -> None:
@@ -175,7 +195,7 @@ def save_compact(actor: Actor, compact: Compact) -> Compact:
         if compact.pk is not None and not actor.is_officer(compact):
             raise Refused("Only the Compact officer can change the Compact")
         stored = Compact.objects.filter(pk=compact.pk).first() if compact.pk else None
-        fields = ("slug", "name", "area", "description")
+        fields = ("slug", "name", "area", "description", "demonstration")
         before = {name: getattr(stored, name) for name in fields} if stored else None
         compact.save()
         actor.audit("created" if stored is None else "changed", "compact", compact.slug,

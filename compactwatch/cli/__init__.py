@@ -6,10 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from compactwatch.cli import check, editions, imports, plan, service
+from compactwatch.cli import check, compacts, editions, imports, init, plan, service, users
 from compactwatch.cli.common import CommandError
+from compactwatch.cli.database import database_problem
 
-COMMANDS = (check, editions, plan, imports, service)
+COMMANDS = (init, compacts, editions, users, check, plan, imports, service)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,8 +31,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return arguments.handler(arguments)
     except CommandError as error:
         print(f"compactwatch: {error}", file=sys.stderr)
-        return 2
+        return error.status
     except BrokenPipeError:
         # The reader (e.g. `head`) has gone; nothing more to say.
         sys.stderr.close()
         return 0
+    except Exception as error:
+        # A database not set up (or away) is one line saying what to do, whichever command
+        # met it; anything else is a fault and keeps its traceback.
+        problem = database_problem(error)
+        if problem is None:
+            raise
+        print(f"compactwatch: {problem}", file=sys.stderr)
+        return 1

@@ -11,7 +11,12 @@ from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE, printable
 
 
 class CommandError(Exception):
-    """A problem with what the user asked for; printed as one line, exit status 2."""
+    """A problem with what the user asked for; printed as one line, with exit status
+    `status` (2, the input is wrong, unless said otherwise)."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
 
 
 def iso_date(text: str) -> date:

@@ -1,36 +1,104 @@
-"""`compactwatch editions`: list, show and compare the editions of the Compact."""
+"""`compactwatch editions`: list, show and compare the editions of a Compact (those shipped, or
+one stored in the database), load a new one from its file, and export one."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
+from datetime import date
+from pathlib import Path
 
 import orjson
+import yaml
 
-from compactwatch.cli.common import add_format, choose_edition, load_editions
+from compactwatch.cli.common import (
+    CommandError,
+    add_format,
+    choose_edition,
+    iso_date,
+    load_editions,
+)
+from compactwatch.cli.database import known_compact, open_database
+from compactwatch.cli.edition_files import EditionFileProblems, read_edition
+from compactwatch.compact.compact import CompactEditions
 from compactwatch.compact.dates import format_date
-from compactwatch.compact.diff import describe_parameter, diff_editions
+from compactwatch.compact.diff import StandardChange, describe_parameter, diff_editions
 from compactwatch.compact.edition import Commitment, Edition
+from compactwatch.compact.records import printable
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
-    parser = subcommands.add_parser("editions", help="list, show and compare editions")
+    parser = subcommands.add_parser(
+        "editions", help="list, show, compare, load and export editions"
+    )
+    _add_compact(parser)
     parser.set_defaults(handler=list_editions)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="the editions and their in-force dates")
+    _add_compact(listing)
+    listing.set_defaults(handler=list_editions)
     show = actions.add_parser("show", help="print one edition, every commitment word for word")
     show.add_argument("edition", metavar="ID")
+    _add_compact(show)
     add_format(show)
     show.set_defaults(handler=show_edition)
     diff = actions.add_parser("diff", help="what changed in the measurable standards")
     diff.add_argument("before", metavar="A")
     diff.add_argument("after", metavar="B")
+    _add_compact(diff)
     add_format(diff)
     diff.set_defaults(handler=diff_command)
+    load = actions.add_parser(
+        "load",
+        help="check an edition file and add it to a Compact",
+        description="Check an edition file against the edition format (every problem is "
+        "listed, naming the file, the commitment and the field; exit status 2), show what "
+        "it changes against the edition in force, and store it: every record is then "
+        "checked again. Loading the same file again changes nothing.",
+    )
+    load.add_argument("file", type=Path, metavar="FILE")
+    load.add_argument("--compact", required=True, metavar="SLUG", help="the Compact's id")
+    load.add_argument(
+        "--in-force-from",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day it comes into force (default: the date the file gives)",
+    )
+    load.set_defaults(handler=load_command)
+    export = actions.add_parser("export", help="write an edition out as an edition file (YAML)")
+    export.add_argument("edition", metavar="ID")
+    export.add_argument(
+        "--compact", metavar="SLUG", help="a Compact's stored edition (default: a shipped one)"
+    )
+    export.add_argument("-o", "--output", type=Path, metavar="FILE", help="(default: print it)")
+    export.set_defaults(handler=export_command)
+
+
+def _add_compact(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an action's own default must not hide `editions --compact X ACTION`.
+    parser.add_argument(
+        "--compact",
+        metavar="SLUG",
+        default=argparse.SUPPRESS,
+        help="a Compact's editions as stored in the database (default: the shipped editions)",
+    )
+
+
+def _editions(arguments: argparse.Namespace) -> CompactEditions:
+    slug = getattr(arguments, "compact", None)
+    if slug is None:
+        return load_editions()
+    open_database()
+    from compactwatch.compacts.editions import editions_of
+
+    return editions_of(known_compact(slug))
 
 
 def list_editions(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = _editions(arguments)
+    if not list(editions):
+        print("The Compact has no editions yet: add one with `compactwatch editions load`.")
     for edition in editions:
         start = format_date(editions.in_force_from[edition.id])
         print(
@@ -90,7 +158,7 @@ def edition_dict(edition: Edition, in_force_from: str) -> dict:
 
 
 def show_edition(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = _editions(arguments)
     edition = choose_edition(editions, arguments.edition)
     start = editions.in_force_from[edition.id]
     if arguments.format == "json":
@@ -130,7 +198,7 @@ def show_edition(arguments: argparse.Namespace) -> int:
 
 
 def diff_command(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = _editions(arguments)
     before = choose_edition(editions, arguments.before)
     after = choose_edition(editions, arguments.after)
     changes = diff_editions(before, after)
@@ -143,6 +211,11 @@ def diff_command(arguments: argparse.Namespace) -> int:
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")
         return 0
+    print_changes(before, after, changes)
+    return 0
+
+
+def print_changes(before: Edition, after: Edition, changes: list[StandardChange]) -> None:
     print(f"Measurable standards: {before.id} -> {after.id}\n")
     for change in changes:
         if change.change == "added":
@@ -161,4 +234,75 @@ def diff_command(arguments: argparse.Namespace) -> int:
                 name = item.name.replace("_", " ")
                 print(f"  {name}: {item.before or 'not set'} -> {item.after or 'not set'}")
         print()
+
+
+def load_command(arguments: argparse.Namespace) -> int:
+    try:
+        edition, document = read_edition(arguments.file)
+    except EditionFileProblems as error:
+        for problem in error.problems:
+            print(f"compactwatch: {printable(problem)}", file=sys.stderr)
+        count = len(error.problems)
+        print(f"compactwatch: {count} problem{'s' if count > 1 else ''} in the file; "
+              "nothing was stored.", file=sys.stderr)  # fmt: skip
+        return 2
+    open_database()
+    from compactwatch.changes.base import Actor, ChangeRefused
+    from compactwatch.changes.editions import load_edition
+    from compactwatch.compacts.editions import editions_of
+
+    compact = known_compact(arguments.compact)
+    editions = editions_of(compact)
+    current = editions.in_force_on(date.today()) or next(reversed(list(editions)), None)
+    if current is None:
+        print(f"{edition.title}: {edition.edition_name} is the first edition of {compact.name}.")
+    elif current.id != edition.id:
+        print(f"Against the edition in force ({current.title}: {current.edition_name}):")
+        _print_text_changes(current, edition)
+        changes = [c for c in diff_editions(current, edition) if c.change != "unchanged"]
+        if changes:
+            print_changes(current, edition, changes)
+        else:
+            print("The measurable standards are the same.\n")
+    try:
+        row, recheck = load_edition(Actor.system(), compact, document, arguments.file.name,
+                                    arguments.in_force_from)  # fmt: skip
+    except ChangeRefused as error:
+        raise CommandError(error.message, status=1) from None
+    if recheck is None:
+        print(f"{row.title} is already stored, unchanged; nothing changed.")
+        return 0
+    print(
+        f"Stored {row.title} ({row.slug}), in force from {format_date(row.in_force_from)}. "
+        "Every record of the Compact will be checked again by the worker "
+        "(`compactwatch serve` runs it)."
+    )
+    return 0
+
+
+def _print_text_changes(before: Edition, after: Edition) -> None:
+    old = {commitment.ref: commitment.text for commitment in before.commitments}
+    new = {commitment.ref: commitment.text for commitment in after.commitments}
+    added = [ref for ref in new if ref not in old]
+    gone = [ref for ref in old if ref not in new]
+    reworded = [ref for ref in new if ref in old and new[ref] != old[ref]]
+    print(f"  {len(new)} commitments ({len(after.measurable_commitments)} measurable).")
+    for label, refs in (
+        ("New", added),
+        ("No longer there", gone),
+        ("Worded differently", reworded),
+    ):
+        if refs:
+            print(f"  {label}: {', '.join(refs)}.")
+    print()
+
+
+def export_command(arguments: argparse.Namespace) -> int:
+    edition = choose_edition(_editions(arguments), arguments.edition)
+    text = yaml.safe_dump(edition.document, sort_keys=False, allow_unicode=True, width=100)
+    if arguments.output is None:
+        sys.stdout.write(text)
+        return 0
+    arguments.output.write_text(text, encoding="utf-8")
+    print(f"Wrote {edition.title}: {edition.edition_name} to {arguments.output}.")
     return 0

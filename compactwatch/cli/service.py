@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import importlib.util
 import os
 import secrets
-import shutil
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 from compactwatch.cli.common import CommandError
+from compactwatch.cli.database import django_setup
 
 BUILT_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "web" / "compactwatch.css"
 DEMO_USERS = (
@@ -47,13 +50,29 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     manage.set_defaults(handler=run_manage)
 
 
-def django_setup(environment: str | None = None) -> None:
-    if environment:
-        os.environ.setdefault("COMPACTWATCH_ENV", environment)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "compactwatch.settings")
-    import django
-
-    django.setup()
+def check_port_free(bind: str, how_to_choose: str) -> None:
+    """Refuse, in one line, an address another program is listening on, before anything
+    says "Serving" (gunicorn would start, then die)."""
+    if bind.startswith(("unix:", "fd://")):
+        return
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "0.0.0.0"
+    try:
+        number = int(port)
+    except ValueError:
+        raise CommandError(f"'{bind}' is not an address to serve on (HOST:PORT)") from None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As gunicorn binds: a port left in TIME_WAIT by a server just stopped is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, number))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"Port {number} is in use: choose another with {how_to_choose}.", status=1
+                ) from None
+            raise CommandError(f"Cannot serve on {bind}: {error.strerror}", status=1) from None
 
 
 def _prepare() -> None:
@@ -62,10 +81,17 @@ def _prepare() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     if not BUILT_CSS.exists():
         print(
-            "Note: the stylesheet is not built; run `npm ci && npm run build` (make demo does).",
+            f"Note: the stylesheet is not built ({BUILT_CSS} is missing), so pages are served "
+            "without it. Run `npm ci && npm run build` (make demo does), or install a package "
+            "built after it.",
             file=sys.stderr,
         )
-    call_command("collectstatic", verbosity=0, interactive=False)
+    try:
+        call_command("collectstatic", verbosity=0, interactive=False)
+    except Exception as error:  # e.g. a script naming a file not shipped: serve, plainer
+        problem = " ".join(str(error).split())
+        print(f"Note: the static files could not be collected, so pages are served without "
+              f"them: {problem}", file=sys.stderr)  # fmt: skip
 
 
 SUPERVISE_EVERY = 5  # seconds between looks at the worker and at running imports
@@ -116,19 +142,18 @@ def _supervise(server: subprocess.Popen) -> int:
             worker.wait()
 
 
-def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
+def _gunicorn(bind: str, workers: int, how_to_choose: str, with_worker: bool = True) -> int:
     """Serve the app with gunicorn and, beside it, the supervised worker that runs queued
     imports."""
-    executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
-        "gunicorn"
-    )
-    if executable is None:
-        raise CommandError("gunicorn is not installed")
+    check_port_free(bind, how_to_choose)
+    if importlib.util.find_spec("gunicorn") is None:
+        raise CommandError("gunicorn is not installed", status=1)
     print(f"Serving on http://{bind}/ (Ctrl-C stops it)", flush=True)
-    server_command = [executable, "compactwatch.wsgi:application", "--bind", bind,
-                      "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
+    # This Python's own gunicorn, so that it serves this installation of compactwatch.
+    server_command = [sys.executable, "-m", "gunicorn", "compactwatch.wsgi:application",
+                      "--bind", bind, "--workers", str(workers), "--access-logfile", "-"]  # fmt: skip
     if not with_worker:
-        os.execv(executable, server_command)
+        os.execv(sys.executable, server_command)
     server = subprocess.Popen(server_command)
     # Stopped by a service manager (SIGTERM): stop the server, and with it the worker.
     signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -142,7 +167,12 @@ def _gunicorn(bind: str, workers: int, with_worker: bool = True) -> int:
             server.wait()
 
 
+DEMO_PORT_CHOICE = "--port (or PORT=8010 make demo)"
+
+
 def run_demo(arguments: argparse.Namespace) -> int:
+    if not arguments.no_serve:  # say so at once, not after setting everything up
+        check_port_free(f"127.0.0.1:{arguments.port}", DEMO_PORT_CHOICE)
     os.environ["COMPACTWATCH_DATA_DIR"] = str(Path(arguments.data_dir).resolve())
     os.environ.pop("DATABASE_URL", None)  # the demonstration always runs on SQLite
     django_setup("demo")
@@ -176,13 +206,14 @@ def run_demo(arguments: argparse.Namespace) -> int:
         print(f"  {username:<8} {password:<14} {role}")
     if arguments.no_serve:
         return 0
-    return _gunicorn(f"127.0.0.1:{arguments.port}", 3)
+    return _gunicorn(f"127.0.0.1:{arguments.port}", 3, DEMO_PORT_CHOICE)
 
 
 def run_serve(arguments: argparse.Namespace) -> int:
+    check_port_free(arguments.bind, "--bind")
     django_setup()
     _prepare()
-    return _gunicorn(arguments.bind, arguments.workers, not arguments.no_worker)
+    return _gunicorn(arguments.bind, arguments.workers, "--bind", not arguments.no_worker)
 
 
 def run_manage(arguments: argparse.Namespace) -> int:

@@ -7,7 +7,12 @@ from datetime import date, timedelta
 
 from compactwatch.compact.checks import Check
 from compactwatch.compact.compact import CompactEditions
-from compactwatch.compact.dates import DateOutOfRange, earliest_closing_date, latest_notice_date
+from compactwatch.compact.dates import (
+    DateOutOfRange,
+    add_period,
+    earliest_closing_date,
+    latest_notice_date,
+)
 from compactwatch.compact.edition import Commitment, Edition, Standard
 
 
@@ -29,22 +34,36 @@ class Reminder:
     citation: str
     summary: str
     strength: str
+    name: str  # the commitment in words: "4.2 Assess the impact … (refreshed edition)"
 
 
 @dataclass(frozen=True)
 class Plan:
-    kind: str  # "notice" or "consultation"
+    kind: str  # "notice", "effective" or "consultation"
     edition: Edition
     commitment: Commitment
     standard: Standard
-    given: date  # the change's effective date, or the consultation's opening date
-    answer: date  # the latest day for notice, or the earliest closing day
+    # The change's effective date, the day notice is given, or the consultation's opening.
+    given: date
+    # The latest day for notice, the earliest effective day, or the earliest closing day.
+    answer: date
     reminders: list[Reminder] = field(default_factory=list)
 
+    @property
+    def name(self) -> str:
+        """The commitment followed, in words: "4.5 Three months' notice in writing
+        (refreshed edition)"."""
+        return self.edition.describe(self.commitment.ref)
 
-def _reminders(section_checks: list[Check], chosen: Standard) -> list[Reminder]:
+
+def _reminders(edition: Edition, section_checks: list[Check], chosen: Standard) -> list[Reminder]:
     return [
-        Reminder(check.citation, check.standard.summary, check.strength)
+        Reminder(
+            check.citation,
+            check.standard.summary,
+            check.strength,
+            edition.describe(check.commitment.ref),
+        )
         for check in section_checks
         if check.standard is not chosen
     ]
@@ -99,7 +118,39 @@ def plan_notice(editions: CompactEditions, effective: date, edition: Edition | N
         standard,
         effective,
         latest,
-        _reminders(checks, standard),
+        _reminders(chosen_edition, checks, standard),
+    )
+
+
+def plan_effective(editions: CompactEditions, notice_given: date) -> Plan:
+    """The earliest day a change to funding can take effect when notice is given on
+    `notice_given` (today, when the latest day for the wanted date has passed).
+
+    Notice is judged by the edition in force on the day it is given; where it asks for
+    notice more than once, the longest wins.
+    """
+    edition = editions.in_force_on(notice_given)
+    if edition is None:
+        raise NothingToPlan("no edition of the Compact is in force on that date")
+    try:
+        candidates = [
+            (add_period(notice_given, *standard.period("minimum_notice")), commitment, standard)
+            for commitment, standard in edition.standards("notice_period")
+        ]
+    except DateOutOfRange:
+        raise _out_of_range(notice_given) from None
+    if not candidates:
+        raise NothingToPlan("the edition in force asks for no notice of changes to funding")
+    earliest, commitment, standard = max(candidates, key=lambda item: item[0])
+    checks = editions.checks(edition, "funding_changes")
+    return Plan(
+        "effective",
+        edition,
+        commitment,
+        standard,
+        notice_given,
+        earliest,
+        _reminders(edition, checks, standard),
     )
 
 
@@ -112,7 +163,9 @@ def plan_consultation(
         raise NothingToPlan("no edition of the Compact is in force on that date")
     standards = edition.standards("consultation_length")
     if not standards:
-        raise NothingToPlan(f"{edition.id} sets no length for consultations")
+        raise NothingToPlan(
+            f"the {edition.short_name or edition.title} sets no length for consultations"
+        )
     commitment, standard = standards[0]
     try:
         closes = earliest_closing_date(opens, *standard.period("minimum_length"))
@@ -126,5 +179,5 @@ def plan_consultation(
         standard,
         opens,
         closes,
-        _reminders(checks, standard),
+        _reminders(edition, checks, standard),
     )

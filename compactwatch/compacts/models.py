@@ -18,6 +18,11 @@ class Compact(Guarded):
     name = models.CharField(max_length=200, help_text="e.g. The Cambridgeshire Compact")
     area = models.CharField(max_length=200, help_text="The area it covers, e.g. Cambridgeshire")
     description = models.TextField(blank=True)
+    demonstration = models.BooleanField(
+        default=False,
+        help_text="Its records, leads and findings are invented for a demonstration: every "
+        "page says so.",
+    )
     officers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,

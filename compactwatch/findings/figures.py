@@ -30,6 +30,10 @@ class FigureRow:
     unknown: int = 0
 
     @property
+    def citation(self) -> str:
+        return f"{self.edition}/{self.ref}"
+
+    @property
     def total(self) -> int:
         return self.met + self.explained + self.not_met + self.unknown
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from compactwatch.imports.models import ImportJob, Phase, Status
 from compactwatch.threesixtygiving.mapping import DURATION, DURATION_FROM_AWARD
@@ -43,6 +44,7 @@ def outcome_lines(job: ImportJob) -> list[str]:
         return lines
     outcome = job.outcome
     lines = [
+        *undo_lines(job),
         f"{_count(job.grants_read, 'grant')} read: {intcomma(outcome['created'])} new, "
         f"{intcomma(outcome['changed'])} changed, {intcomma(outcome['unchanged'])} unchanged.",
     ]
@@ -55,9 +57,10 @@ def outcome_lines(job: ImportJob) -> list[str]:
         )
     if outcome["organisations_added"]:
         lines.append(
-            f"{_count(outcome['organisations_added'], 'organisation')} added to the register, "
-            "marked as imported."
+            f"{_count(outcome['organisations_added'], 'organisation')} not in the register "
+            "added to the organisations known from imported data (not partners of the Compact)."
         )
+    lines += partner_lines(job)
     terms = outcome["derived_terms"]
     if terms.get(DURATION):
         lines.append(
@@ -70,6 +73,44 @@ def outcome_lines(job: ImportJob) -> list[str]:
             "months: the term is counted from the award date."
         )
     return lines
+
+
+def undo_lines(job: ImportJob) -> list[str]:
+    """What undoing the import removed and kept ([] if it is not undone)."""
+    if job.status != Status.UNDONE:
+        return []
+    undone = job.undo_outcome
+    by = f" by {job.undone_by.get_username()}" if job.undone_by else ""
+    when = f" on {date_format(localtime(job.undone), 'j F Y')}" if job.undone else ""
+    lines = [
+        f"Undone{when}{by}: {_count(undone.get('agreements_removed', 0), 'funding agreement')} "
+        f"and {_count(undone.get('organisations_removed', 0), 'organisation')} it added are "
+        "removed."
+    ]
+    kept = undone.get("agreements_kept", 0), undone.get("organisations_kept", 0)
+    if any(kept):
+        lines.append(
+            f"{_count(kept[0], 'funding agreement')} and {_count(kept[1], 'organisation')} it "
+            "added are kept, because other records refer to them or they were changed since."
+        )
+    lines.append("What the import did, before it was undone:")
+    return lines
+
+
+def compact_named(job: ImportJob) -> str:
+    """ "the Cambridgeshire Compact", to go in a sentence."""
+    name = job.compact.name
+    return "the " + (name[4:] if name.startswith("The ") else name)
+
+
+def partner_lines(job: ImportJob) -> list[str]:
+    """Each funder of the file that is not a partner of the Compact, said so."""
+    return [
+        f"{funder['name']}, the funder of {_count(funder['grants'], 'grant')} in this file, is "
+        f"not a partner of {compact_named(job)}: its grants are kept and checked, but the "
+        "Compact does not bind it until it signs."
+        for funder in job.outcome.get("not_partners", [])
+    ]
 
 
 def _amount(text: str) -> str:

@@ -19,13 +19,14 @@ class Status(models.TextChoices):
     REFUSED = "refused", "Refused: nothing stored"
     FAILED = "failed", "Failed: nothing stored"
     CANCELLED = "cancelled", "Cancelled: nothing stored"
+    UNDONE = "undone", "Undone: what it added is removed"
 
 
 # A running import's worker beats every HEARTBEAT seconds, whatever it is doing (a thread
 # of its own); a minute of silence means the worker has stopped.
 HEARTBEAT = 10
 STALL_AFTER = timedelta(seconds=settings.IMPORT_STALL_SECONDS)
-FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.CANCELLED)
+FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED, Status.CANCELLED, Status.UNDONE)
 
 
 class Phase(models.TextChoices):
@@ -75,6 +76,13 @@ class ImportJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="imports",
         help_text="The funder of most of the file's grants",
+    )
+    undone = models.DateTimeField(null=True, blank=True, help_text="When the import was undone")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_outcome = models.JSONField(
+        default=dict, blank=True, help_text="What undoing the import removed, and what it kept"
     )
 
     outcome = models.JSONField(default=dict, blank=True)

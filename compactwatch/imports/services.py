@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -20,10 +21,12 @@ from typing import Any
 
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from compactwatch.audit.services import record_action
-from compactwatch.changes.base import Actor, Refused
+from compactwatch.changes.base import Actor, Invalid, Refused
 from compactwatch.changes.grants import GrantStore
+from compactwatch.changes.undo_import import undo_import
 from compactwatch.compact.records import EARLIEST_DATE, LATEST_DATE
 from compactwatch.compacts.models import Compact
 from compactwatch.imports.models import HEARTBEAT, ImportJob, Phase, Status
@@ -89,6 +92,36 @@ def request_cancel(job: ImportJob) -> bool:
         channel().request_cancel(job)
     job.refresh_from_db()
     return True
+
+
+def undo_refusal(job: ImportJob) -> str | None:
+    """Why the import cannot be undone, in words; None if it can."""
+    if job.status == Status.UNDONE:
+        when = f" on {date_format(timezone.localtime(job.undone), 'j F Y')}" if job.undone else ""
+        return f"This import was undone{when}: there is nothing left to undo"
+    if not job.is_finished:
+        return "This import is still running: cancel it instead, and nothing from it is kept"
+    if job.status != Status.DONE:
+        return "This import stored nothing, so there is nothing to undo"
+    return None
+
+
+def undo_job(actor: Actor, job_id: int) -> ImportJob:
+    """Undo a finished import (undo_import), marking its job undone in the same transaction.
+    An import running, refused or already undone is refused (Invalid)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("compact").get(pk=job_id)
+        if not actor.is_officer(job.compact):
+            raise Refused("Only the Compact officer can undo an import")
+        why = undo_refusal(job)
+        if why:
+            raise Invalid(why)
+        plan = undo_import(actor, job.compact, job.pk, job.file_name)
+        job.status, job.undone = Status.UNDONE, timezone.now()
+        job.undone_by = actor.user if actor.user and actor.user.is_authenticated else None
+        job.undo_outcome = plan.as_dict()
+        job.save(update_fields=["status", "undone", "undone_by", "undo_outcome"])
+    return job
 
 
 def mark_stalled_failed(job: ImportJob) -> bool:
@@ -300,6 +333,7 @@ class Importer:
                     if top
                     else None
                 )
+                job.outcome["not_partners"] = _not_partners(job.compact, store.outcome.funders)
                 self._audit(store)
                 return self._finish(Status.DONE)
         except Refused as error:  # the user is no longer the Compact's officer
@@ -349,7 +383,7 @@ class Importer:
     def _store(self, grants_file: GrantsFile, invalid: set[int], repeated: set[str]):
         job = self.job
         actor = Actor(job.created_by, "import") if job.created_by else Actor.system("import")
-        store = GrantStore(actor, job.compact, f"360Giving file {job.file_name}")
+        store = GrantStore(actor, job.compact, f"360Giving file {job.file_name}", job.pk)
         batch = []
         for grant in grants_file.grants(cells=False):
             if grant.position in invalid or grant.grant_id in repeated:
@@ -377,10 +411,19 @@ class Importer:
                 f"{job.file_name}: {job.grants_read} grants read; {outcome.created} new, "
                 f"{outcome.changed} changed, {outcome.unchanged} unchanged; "
                 f"{outcome.individuals} to individuals (counted, not kept); "
-                f"{outcome.organisations_added} organisations added to the register"
+                f"{outcome.organisations_added} organisations known from imported data added"
                 + (f"; {left_out} invalid grants left out" if left_out else "")
             ),
         )
+
+
+def _not_partners(compact: Compact, funders: Counter) -> list[dict[str, Any]]:
+    """The file's funders (as the one matcher found or added them) that are not partners of
+    the Compact, with how many grants each gave, most first."""
+    found = Organisation.objects.filter(compact=compact, ref__in=funders, partner=False)
+    names = dict(found.values_list("ref", "name"))
+    return [{"ref": ref, "name": names[ref], "grants": count}
+            for ref, count in funders.most_common() if ref in names]  # fmt: skip
 
 
 def run_job(job_id: int, progress: Progress | None = None) -> ImportJob:

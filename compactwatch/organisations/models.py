@@ -24,6 +24,12 @@ class LeadStatus(models.TextChoices):
     NOMINATED = "nominated", "Nominated"
 
 
+# Kinds of organisation in words, where the id's own words are not the name ("nhs_body").
+KIND_WORDS = {
+    "nhs_body": "NHS body",
+}
+
+
 class Organisation(Guarded):
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="organisations")
     ref = models.SlugField(
@@ -55,6 +61,15 @@ class Organisation(Guarded):
         "Pays for its volunteers' DBS checks", null=True, blank=True
     )
     imported = models.BooleanField(default=False, help_text="Added to the register by an import")
+    partner = models.BooleanField(
+        default=True,
+        help_text="A partner of the Compact (it signed, or the officer made it one); otherwise "
+        "an organisation known only from imported data",
+    )
+    added_by_import = models.PositiveBigIntegerField(
+        null=True, blank=True, db_index=True,
+        help_text="The number of the import that added it (undoing the import removes it)",
+    )  # fmt: skip
     source = models.CharField(max_length=300, blank=True, help_text="Where the entry came from")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -73,13 +88,27 @@ class Organisation(Guarded):
         constraints = [
             models.UniqueConstraint(fields=["compact", "ref"], name="organisation_ref_unique")
         ]
-        indexes = [models.Index(fields=["compact", "sector", "name"])]
+        indexes = [
+            models.Index(fields=["compact", "sector", "name"]),
+            models.Index(fields=["compact", "partner"], name="organisation_partner"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("web:organisation", args=[self.compact.slug, self.ref])
+
+    @property
+    def kind_words(self) -> str:
+        """Its kind in words: "NHS body", "Local authority"."""
+        text = KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
+        return text[:1].upper() + text[1:]
+
+    @property
+    def lead_role_words(self) -> str:
+        """Its Compact lead's role in words: "board member"."""
+        return self.lead_role.replace("_", " ")
 
     @property
     def is_public_body(self) -> bool:

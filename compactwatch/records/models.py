@@ -176,6 +176,10 @@ class FundingAgreement(Record):
     source_grant_id = models.CharField(
         max_length=200, blank=True, db_index=True, help_text="The 360Giving grant id, if imported"
     )
+    added_by_import = models.PositiveBigIntegerField(
+        null=True, blank=True, db_index=True,
+        help_text="The number of the import that added it (undoing the import removes it)",
+    )  # fmt: skip
 
     traits = Traits(
         type="funding_agreement", section="funding_agreements", label="Funding agreement",

@@ -9,13 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from compactwatch import permissions
+from compactwatch.changes.base import Actor
+from compactwatch.changes.records import Resolver
 from compactwatch.compact.records import InputError, read_mapping
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.format import evidence_pairs
 from compactwatch.records.models import RECORD_MODELS, Consultation, FundingAgreement, FundingChange
+from compactwatch.web.agreement_choice import FIND, AgreementField, AgreementFinder
 
 YES_NO_UNKNOWN = [("", "Not recorded"), ("true", "Yes"), ("false", "No")]
 WIDGET_CLASSES = {
@@ -34,6 +38,59 @@ EVIDENCE = {
     for name, kind in evidence_pairs(model.format).items()
 }
 NOT_DONE_LABELS = {kind.flag: kind.label for kind in EVIDENCE.values()}
+
+# Each field as an error message names it, where "the" and its label do not say enough.
+WHAT = {
+    "ref": "a reference", "organisation": "the public body that consulted",
+    "opens": "the date the consultation opens", "closes": "the date the consultation closes",
+    "feedback_published": "the date feedback was published", "title": "the consultation's title",
+    "award_date": "the date the funding was awarded", "start": "the date the funding starts",
+    "end": "the date the funding ends", "monitoring_agreed": "the date monitoring was agreed",
+    "agreement": "the funding agreement", "change": "what the change does",
+    "notice_given": "the date notice was given", "effective": "the date the change takes effect",
+    "impact_assessed": "the date the impact was assessed",
+    "improvement_timetable_agreed": "the date a timetable to improve was agreed",
+    "in_force_from": "the date the edition comes into force",
+    "kind": "the kind of agreement",
+}  # fmt: skip
+# Examples that the fields accept as typed (a browser without a date picker sends dates as
+# typed; Django reads 31/3/2026 in the en-gb formats).
+DATE_EXAMPLE = "for example 31/3/2026"
+AMOUNT_EXAMPLE = "for example 12500.50"
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def described(name: str, field: forms.Field) -> str:
+    """A field named in a sentence: "the date notice was given", "the programme"."""
+    return WHAT.get(name) or f"the {str(field.label or name.replace('_', ' ')).lower()}"
+
+
+def error_messages(name: str, field: forms.Field) -> dict[str, str]:
+    """What to do, in the GOV.UK Design System's words: "Enter the date notice was given",
+    "Select the funding agreement", "The title must be 300 characters or fewer"."""
+    what = described(name, field)
+    choosing = isinstance(field, (forms.ChoiceField, forms.NullBooleanField))
+    messages = {"required": f"{'Select' if choosing else 'Enter'} {what}"}
+    if isinstance(field, forms.DateField):
+        messages["invalid"] = f"Enter {what} as a real date, {DATE_EXAMPLE}"
+    elif isinstance(field, forms.DecimalField):
+        limit = f"Enter {what} as a number with at most 2 decimal places, {AMOUNT_EXAMPLE}"
+        messages.update(invalid=f"Enter {what} as a number, {AMOUNT_EXAMPLE}",
+                        max_digits=limit, max_decimal_places=limit, max_whole_digits=limit)  # fmt: skip
+    elif isinstance(field, forms.EmailField):
+        messages["invalid"] = "Enter an email address in the correct format, like name@example.com"
+    elif isinstance(field, forms.SlugField):
+        messages["invalid"] = (
+            f"Enter {what} using only letters, numbers, hyphens and underscores, "
+            "for example hunts-forum"
+        )
+    if isinstance(field, forms.ChoiceField):
+        messages["invalid_choice"] = f"Select {what} from the list"
+    messages["max_length"] = f"{capital(what)} must be %(limit_value)d characters or fewer"
+    return messages
 
 
 class DateInput(forms.DateInput):
@@ -62,6 +119,12 @@ class GovukForm(forms.ModelForm):
                 widget.attrs["aria-describedby"] = f"id_{name}-hint"
             if name in NOT_DONE_LABELS:
                 field.label = NOT_DONE_LABELS[name]
+            if type(field).__module__.startswith("django."):  # not a field with its own words
+                field.error_messages.update(error_messages(name, field))
+            if type(field) is forms.ModelChoiceField:
+                field.empty_label = "None chosen"
+            elif type(field) is forms.TypedChoiceField and field.choices[:1] == [("", "---------")]:
+                field.choices = [("", "None chosen"), *field.choices[1:]]
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -82,13 +145,14 @@ class GovukForm(forms.ModelForm):
             if value in cleaned and cleaned.get(value) not in (None, "") and cleaned.get(flag):
                 self.add_error(
                     flag,
-                    f"Either give the {self.fields[value].label.lower()} or record it as not done, not both",
+                    f"Either enter {described(value, self.fields[value])} or tick "
+                    f"‘{self.fields[flag].label}’, not both",
                 )
         for first, last in (("opens", "closes"), ("start", "end")):
             if cleaned.get(first) and cleaned.get(last) and cleaned[last] < cleaned[first]:
                 self.add_error(
                     last,
-                    f"{self.fields[last].label} must be on or after {self.fields[first].label.lower()}",
+                    f"{capital(WHAT[last])} must be the same as or after {WHAT[first]}",
                 )
         return cleaned
 
@@ -115,10 +179,6 @@ class RecordForm(GovukForm):
             own = permissions.organisation_ids(user, compact)
             self.fields[self.acting_field].queryset = register.filter(pk__in=own)
             self.fields[self.acting_field].required = True
-        if "agreement" in self.fields:
-            self.fields["agreement"].queryset = permissions.editable_records(
-                user, FundingAgreement, compact
-            ).select_related("funder")
         for name in self.essential:
             self.fields[name].required = True
         self.fields["ref"].required = False
@@ -173,6 +233,21 @@ class FundingAgreementForm(RecordForm):
     acting_field = "funder"
     essential = ("award_date",)
 
+    def __init__(self, *args: Any, compact: Compact, user: Any, **kwargs: Any):
+        super().__init__(*args, compact=compact, user=user, **kwargs)
+        kind = self.fields["kind"]
+        kind.label, kind.help_text = (
+            "Kind of agreement",
+            "For example Grant, Contract or Service agreement",
+        )
+        if self.instance.kind:  # "service_agreement" in the records format
+            self.initial["kind"] = capital(self.instance.kind.replace("_", " "))
+
+    def clean_kind(self) -> str:
+        """The kind as the records format (and its checks) name it: "Service agreement" is
+        `service_agreement`."""
+        return "_".join(self.cleaned_data["kind"].lower().split())
+
     class Meta:
         model = FundingAgreement
         fields = ["ref", "funder", "funder_name", "recipient", "recipient_name", "kind", "amount",
@@ -183,6 +258,37 @@ class FundingAgreementForm(RecordForm):
 
 class FundingChangeForm(RecordForm):
     essential = ("agreement", "change", "notice_given", "effective")
+    agreement = AgreementField()
+
+    def __init__(self, *args: Any, compact: Compact, user: Any, **kwargs: Any):
+        super().__init__(*args, compact=compact, user=user, **kwargs)
+        editable = permissions.editable_records(user, FundingAgreement, compact)
+        self.fields["agreement"].offer(
+            AgreementFinder(editable, Resolver(compact, Actor(user, "form"))),
+            reverse("web:agreement_search", args=[compact.slug]),
+        )
+        if self.instance.agreement_id:  # shown chosen, by its id (a model form gives its key)
+            self.initial["agreement"] = self.instance.agreement
+        self.finding = self.is_bound and FIND in self.data
+
+    def is_valid(self) -> bool:
+        return not self.finding and super().is_valid()
+
+    # "Find agreement" searches, and checks nothing else of what was typed.
+    def _clean_fields(self) -> None:
+        if not self.finding:
+            return super()._clean_fields()
+        problem = self.fields["agreement"].search_problem(self["agreement"].data)
+        if problem:
+            self.add_error("agreement", problem)
+
+    def _clean_form(self) -> None:
+        if not self.finding:
+            super()._clean_form()
+
+    def _post_clean(self) -> None:
+        if not self.finding:
+            super()._post_clean()
 
     class Meta:
         model = FundingChange

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from compactwatch.web.views import accounts, home, imports, manage, public, records
+from compactwatch.web.views import (
+    accounts,
+    agreements,
+    formats,
+    home,
+    imports,
+    manage,
+    public,
+    records,
+    search,
+)
 
 app_name = "web"
 
@@ -36,12 +46,18 @@ urlpatterns = [
     path(compact + "editions/compare/", public.compare_editions, name="compare"),
     path(compact + "editions/<slug:edition>/", public.edition, name="edition"),
     path(compact + "register/", public.register, name="register"),
+    path(compact + "known-from-data/", public.known_from_data, name="known_from_data"),
     path(compact + "register/<slug:ref>/", public.organisation, name="organisation"),
     path(compact + "figures/", public.figures, name="figures"),
     path(compact + "plan/", public.plan, name="plan"),
+    path(compact + "search/", search.compact_search, name="search"),
+    # The records format explained, and template files to fill in.
+    path("records-format/", formats.records_format, name="records_format"),
+    path("records-format/<str:name>", formats.template_file, name="record_template"),
     # Partners and the officer: records, their findings, forms and uploads.
     path(compact + "records/", records.record_list, name="records"),
     path(compact + "records/upload/", records.upload, name="upload"),
+    path(compact + "records/agreements/", agreements.agreement_search, name="agreement_search"),
     path(compact + "records/new/<str:record_type>/", records.record_create, name="record_create"),
     # A record's id may hold "/" (360Giving ids such as 360G-x-105177/Z/14/Z): it comes last.
     path(
@@ -56,11 +72,13 @@ urlpatterns = [
     path(
         compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"
     ),
+    path(compact + "manage/register/<slug:ref>/partner/", manage.partner, name="make_partner"),
     path(compact + "manage/audit/", manage.audit, name="audit"),
     path(compact + "manage/imports/", imports.imports, name="imports"),
     path(compact + "manage/imports/<int:pk>/", imports.job, name="import"),
     path(compact + "manage/imports/<int:pk>/progress/", imports.progress, name="import_progress"),
     path(compact + "manage/imports/<int:pk>/cancel/", imports.cancel, name="import_cancel"),
     path(compact + "manage/imports/<int:pk>/failed/", imports.mark_failed, name="import_failed"),
+    path(compact + "manage/imports/<int:pk>/undo/", imports.undo, name="import_undo"),
     path(compact + "manage/imports/<int:pk>/problems.csv", imports.problems, name="import_csv"),
 ]

@@ -14,6 +14,9 @@ PUBLIC_PAGES = [
     f"{C}/editions/compare/", f"{C}/register/", f"{C}/register/cambridgeshire-county-council/",
     f"{C}/figures/", f"{C}/plan/", f"{C}/plan/?effective=2026-03-31&opens=2026-01-05",
     f"{C}/plan/?effective=not-a-date", "/accounts/login/", "/accounts/reset/",
+    f"{C}/plan/?effective-day=31&effective-month=2&effective-year=2026&opens-day=31",
+    f"{C}/plan/?effective=2099-03-31", f"{C}/search/", f"{C}/search/?q=notice+months",
+    f"{C}/search/?q=notice+zebra", "/records-format/", f"{C}/known-from-data/",
     "/accounts/reset/sent/", "/accounts/reset/MQ/not-a-token/",
 ]  # fmt: skip
 OFFICER_PAGES = [
@@ -24,6 +27,9 @@ OFFICER_PAGES = [
     f"{C}/manage/register/new/", f"{C}/manage/register/hunts-forum/", f"{C}/manage/audit/",
     f"{C}/register/cambridgeshire-county-council/", "/accounts/password/",
     "/accounts/password/changed/",
+    f"{C}/records/?type=funding_agreement&status=not_met&sort=body&q=g"
+    "&body=cambridgeshire-county-council&side=acting",
+    f"{C}/records/?year=1999", f"{C}/register/hunts-forum/",
 ]  # fmt: skip
 
 
@@ -72,10 +78,16 @@ def test_import_pages(page, officer):
     sign_in(page, "officer", PASSWORD)
     for path in (f"{C}/manage/imports/", done.get_absolute_url(), refused.get_absolute_url(),
                  waiting.get_absolute_url(), stalled.get_absolute_url(),
-                 done.funder.get_absolute_url()):  # fmt: skip
+                 done.funder.get_absolute_url(), f"{C}/known-from-data/",
+                 f"{C}/manage/register/{done.funder.ref}/partner/",
+                 f"{C}/manage/imports/{done.pk}/undo/"):  # fmt: skip
         response = page.goto(path)
         assert response.status == 200, path
         assert_no_axe_violations(page)
+    page.goto(f"{C}/manage/imports/{done.pk}/undo/")
+    page.click("text=Undo the import")  # the import's page again, saying it was undone
+    assert page.locator(".govuk-notification-banner").first.is_visible()
+    assert_no_axe_violations(page)
     page.goto(f"{C}/manage/imports/")
     page.click("text=Check and import")  # no file chosen: the error is shown and linked
     assert page.locator(".govuk-error-summary").is_visible()

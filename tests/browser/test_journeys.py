@@ -28,7 +28,13 @@ def test_record_a_notice_of_ending_funding_and_see_the_finding(page, agreement):
     sign_in(page, "council", PASSWORD)
     page.goto("/compacts/cambridgeshire/records/new/funding_change/")
     assert_no_axe_violations(page)
-    page.select_option("#id_agreement", label=str(agreement))
+    # JavaScript makes the agreement's input an autocomplete: type, then choose.
+    page.fill("#id_agreement", "hunts")
+    page.locator(".autocomplete__option", has_text=agreement.ref).click()
+    assert page.input_value("#id_agreement") == (
+        f"Grant from Cambridgeshire County Council to Hunts Forum (id {agreement.ref})"
+    )
+    assert not page.locator("button:has-text('Find agreement')").count()
     page.select_option("#id_change", "end")
     page.fill("#id_notice_given", "2017-01-01")
     page.fill("#id_effective", "2017-02-12")
@@ -43,6 +49,85 @@ def test_record_a_notice_of_ending_funding_and_see_the_finding(page, agreement):
     assert page.get_by_text(finding).is_visible()
     assert_no_axe_violations(page)
     assert FundingChange.objects.get(agreement=agreement).notice_given.isoformat() == "2017-01-01"
+
+
+def axe_without_javascript(browser, live_server, page) -> None:
+    """axe on a page as shown without JavaScript (which axe itself needs): its HTML, in a
+    page that may run axe but none of the site's scripts."""
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    checker = context.new_page()
+    checker.route("**/*.js", lambda route: route.abort())
+    checker.goto("/")
+    checker.set_content(page.content())
+    assert_no_axe_violations(checker)
+    context.close()
+
+
+def test_record_a_notice_without_javascript_by_searching_for_the_agreement(
+    browser, live_server, agreement, tmp_path
+):
+    # bypass_csp lets the test inject axe, as for the other journeys.
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, bypass_csp=True
+    )
+    page = context.new_page()
+    sign_in(page, "council", PASSWORD)
+    page.goto("/compacts/cambridgeshire/records/new/funding_change/")
+    page.fill("#id_agreement", "no such words")
+    page.fill("#id_rationale", "Budget reductions")
+    page.click("button:has-text('Find agreement')")
+    page.wait_for_load_state()
+    assert page.get_by_text("No funding agreement you can record a change to matches").count()
+    axe_without_javascript(browser, live_server, page)
+    page.fill("#id_agreement", "county hunts")
+    page.click("button:has-text('Find agreement')")
+    page.wait_for_load_state()
+    assert "There is a problem" not in page.content()
+    assert page.input_value("#id_rationale") == "Budget reductions"  # kept through the search
+    assert "Funding agreements that match ‘county hunts’" in page.content()
+    axe_without_javascript(browser, live_server, page)
+    for width in (1280, 375):  # to look at
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"agreements-found-{width}.png"), full_page=True)
+    page.get_by_label(
+        f"Grant from Cambridgeshire County Council to Hunts Forum (id {agreement.ref})"
+    ).check()
+    page.select_option("#id_change", "end")
+    page.fill("#id_notice_given", "2017-01-01")
+    page.fill("#id_effective", "2017-04-03")
+    page.click("button:has-text('Save and check')")
+    page.wait_for_load_state()
+    assert "How it stands against the Compact" in page.content()
+    change = FundingChange.objects.get(agreement=agreement)
+    assert change.rationale == "Budget reductions"
+    page.goto(f"/compacts/cambridgeshire/records/funding_change/edit/{change.ref}/")
+    assert page.is_checked(f"input[name=agreement][value='{agreement.ref}']")  # chosen
+    context.close()
+
+
+def test_the_autocomplete_keeps_the_content_security_policy(
+    browser, live_server, agreement, tmp_path
+):
+    context = browser.new_context(base_url=live_server.url)  # the policy enforced
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    sign_in(page, "council", PASSWORD)
+    page.goto("/compacts/cambridgeshire/records/new/funding_change/")
+    page.fill("#id_agreement", "g-100")
+    option = page.locator(".autocomplete__option", has_text=agreement.ref)
+    assert option.inner_text() == (
+        f"Grant from Cambridgeshire County Council to Hunts Forum (id {agreement.ref})"
+    )
+    assert (
+        page.locator(".autocomplete__wrapper").evaluate(
+            "element => getComputedStyle(element).position"
+        )
+        == "relative"
+    )  # its stylesheet was loaded
+    page.screenshot(path=str(tmp_path / "agreement-autocomplete.png"))  # to look at
+    assert not problems, problems
+    context.close()
 
 
 def test_a_form_with_an_error_keeps_what_was_typed(page, agreement):

@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.core.management import call_command
 
+from compactwatch.compacts.models import Compact
 from compactwatch.findings.models import Finding
 
 COMMAND = [sys.executable, "-m", "compactwatch", "demo", "--no-serve", "--data-dir"]
@@ -48,3 +49,28 @@ def test_refresh_findings_command(compact, officer, capsys):
     assert len(before) > 230  # a year of demonstration records, each on its commitments
     assert sorted(stored.values_list(*fields)) == before
     assert "cambridgeshire" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demonstration_says_so_and_puts_no_invented_person_on_a_real_body(client, compact):
+    from compactwatch.demo import FUNDERS, load_demo
+    from compactwatch.organisations.models import Organisation
+
+    real = {org.ref: org.as_record() for org in Organisation.objects.filter(compact=compact)}
+    assert not compact.demonstration
+    load_demo(compact)
+    compact.refresh_from_db()
+    assert compact.demonstration  # stored as data: every page shows the banner
+    page = client.get(f"/compacts/{compact.slug}/register/cambridgeshire-county-council/")
+    assert "the records, leads and findings are invented" in page.content.decode()
+    assert "Example" not in page.content.decode()
+    # The register's real entries are as they were; only the invented groups have leads,
+    # and those say they are invented.
+    for org in Organisation.objects.filter(compact=compact):
+        if org.ref in real:
+            assert org.as_record() == real[org.ref], org.ref
+        else:
+            assert org.name.endswith("(demonstration)") and org.lead_name.endswith("(invented)")
+    assert set(FUNDERS) <= set(real)
+    # Loading again keeps it a demonstration and adds nothing.
+    assert load_demo(compact) == 0 and Compact.objects.get(pk=compact.pk).demonstration

@@ -331,7 +331,7 @@ def test_the_web_upload_runs_in_the_database_queue(client, officer, settings, tm
     assert "555 grants read: 555 new, 0 changed, 0 unchanged." in page
     funder = client.get(job.funder.get_absolute_url()).content.decode()
     assert "What the grants data cannot show" in funder
-    assert "Notice of changing or ending funding (cambridgeshire-refreshed/4.5)" in funder
+    assert "4.5 Three months&#x27; notice in writing (refreshed edition)" in funder
     progress = client.get(job.get_absolute_url() + "progress/").json()
     assert progress["finished"] and progress["percent"] == 100
 

@@ -27,7 +27,7 @@ from rest_framework.test import APIClient
 from service_fixtures import PASSWORD, form_data, save_record
 
 from compactwatch.changes.base import Actor
-from compactwatch.changes.register import add_membership
+from compactwatch.changes.register import add_membership, save_organisation
 from compactwatch.compacts.models import Edition
 from compactwatch.imports.models import ImportJob
 from compactwatch.organisations.models import Membership, Organisation
@@ -56,7 +56,7 @@ class Kind:
     many: str  # and for the collection
     acting: str  # the form's field naming the acting body
     changed: dict[str, Any]  # a change to make, in the records format (and the form)
-    recipient_sees: bool  # whether the funded organisation is part of it
+    recipient_sees: bool  # whether the funded organisation may read it
 
 
 # A change first: deleting its agreement first would leave it without an owner.
@@ -66,7 +66,8 @@ KINDS = (
     Kind("funding_agreement", FundingAgreement, "pm-g-1", "pm-g-new", "api:agreement",
          "api:agreements", "funder", {"kind": "contract"}, recipient_sees=True),
     Kind("consultation", Consultation, "pm-c-1", "pm-c-new", "api:consultation",
-         "api:consultations", "organisation", {"title": "Changed"}, recipient_sees=False),
+         "api:consultations", "organisation", {"title": "Changed"},
+         recipient_sees=True),  # a group reads the consultations of a body that funds it
 )  # fmt: skip
 
 
@@ -189,7 +190,7 @@ def create_form(kind: Kind) -> dict[str, Any]:
     data = {key: value for key, value in row.items() if key != "id"}
     data["ref"] = row["id"]
     if kind.type == "funding_change":
-        data["agreement"] = FundingAgreement.objects.get(ref="pm-g-1").pk
+        data["agreement"] = "pm-g-1"  # the agreement chosen from those found by search
     else:
         data[kind.acting] = org(OWNER).pk
         if kind.type == "funding_agreement":
@@ -239,6 +240,9 @@ RECORD_WAYS = {
     "web create form for another": lambda user, kind, world: [
         web(user).post(_url("web:record_create", kind.type), create_form(kind))
     ],
+    "web agreement search": lambda user, kind, world: [
+        web(user).get(_url("web:agreement_search"), {"q": kind.ref})
+    ],
     "upload updating another's": lambda user, kind, world: [
         web(user).post(_url("web:upload"), {"files": records_file(kind, updated_row(kind))})
     ],
@@ -279,6 +283,29 @@ def _editions_post(world) -> dict[str, Any]:
     }
 
 
+def _for_the_officer(user, world) -> bool:
+    """Whether the run is the officer's: only it makes the thing its way acts on (a refused
+    role is refused before the thing is looked up, and its run must change nothing)."""
+    return user is not None and user.compacts_run.filter(pk=world.compact.pk).exists()
+
+
+def _make_partner(user, world) -> list:
+    ref = OWNER  # a partner already: refused roles never reach it
+    if _for_the_officer(user, world):
+        ref = "known-from-data"
+        save_organisation(Actor.system("test"), world.compact, ref,
+                          {"name": "A group in grants data", "partner": False}, mode="create")  # fmt: skip
+    return [web(user).get(_url("web:make_partner", ref)),
+            web(user).post(_url("web:make_partner", ref), {"version": 1})]  # fmt: skip
+
+
+def _undo_import(user, world) -> list:
+    pk = 1  # no such import: refused roles never reach it
+    if _for_the_officer(user, world):
+        pk = ImportJob.objects.create(compact=world.compact, status="done", file_name="g.json").pk
+    return [web(user).get(_url("web:import_undo", pk)), web(user).post(_url("web:import_undo", pk))]
+
+
 OTHER_WAYS = {
     "admin organisation page": lambda user, world: [
         web(user).get(reverse("admin:organisations_organisation_change", args=[org(OWNER).pk])),
@@ -311,6 +338,8 @@ OTHER_WAYS = {
         web(user).post(_url("web:organisation_create"), {"name": "New body", "ref": "new-body"}),
     ],
     "officer: audit trail": lambda user, world: [web(user).get(_url("web:audit"))],
+    "officer: make a partner": lambda user, world: _make_partner(user, world),
+    "officer: undo an import": lambda user, world: _undo_import(user, world),
 }
 REFUSED_ROLES = ("anonymous", "group", "council", "recipient")
 
@@ -339,6 +368,7 @@ def refusal(way: str, role: str, kind: Kind | None) -> int | str:
             "web edit form GET": 403 if reads else 404,
             "web edit form POST": 403 if reads else 404,
             "web create form for another": FORM_ERROR,
+            "web agreement search": ABSENT,  # for a change to it: no one's but the funder's
             "upload updating another's": UPLOAD_ERROR,
             "upload creating for another": UPLOAD_ERROR,
         }[way]
@@ -414,6 +444,8 @@ def succeeded(way: str, kind: Kind, responses: list, role: str) -> None:
         assert response.status_code == 200
     elif way in ("web record list", "API list"):
         judge(response, SHOWN, kind)
+    elif way == "web agreement search":  # finds the agreement, and nothing else by its id
+        judge(response, SHOWN if kind.model is FundingAgreement else ABSENT, kind)
     elif way == "web edit form POST":
         assert response.status_code == 302, response.context and response.context["form"].errors
         assert stored(kind).version == 2
@@ -478,3 +510,21 @@ def test_the_officer_and_the_site_administrator_can(world, way, role):
         assert dict(Edition.objects.values_list("slug", "in_force_from")) == NEW_DATES
     elif way == "officer: new register entry":
         assert org("new-body").name == "New body"
+
+
+# Pages every role may read, signed in or not: the Compact's text searched, the records
+# format and its template files. Nothing a role does there changes what is stored.
+PUBLIC_WAYS = {
+    "search the Compact": lambda: reverse("web:search", args=[SLUG]) + "?q=notice",
+    "the records format": lambda: reverse("web:records_format"),
+    "a records template": lambda: reverse("web:record_template", args=["funding_changes.csv"]),
+    "organisations known from imported data": lambda: reverse("web:known_from_data", args=[SLUG]),
+}
+
+
+@pytest.mark.parametrize("way", PUBLIC_WAYS)
+@pytest.mark.parametrize("role", [*REFUSED_ROLES, "owner", "officer", "site_admin"])
+def test_public_pages_answer_every_role(world, way, role):
+    before = everything()
+    assert web(world.users[role]).get(PUBLIC_WAYS[way]()).status_code == 200
+    assert everything() == before

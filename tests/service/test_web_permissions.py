@@ -50,7 +50,7 @@ def test_a_member_records_only_for_their_own_organisation(client, group_member, 
         "organisation": council.pk, "title": "Not ours", "opens": "2017-01-02", "closes": "2017-03-26",
     })  # fmt: skip
     assert response.status_code == 200  # the form again, with the error
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select the public body that consulted from the list" in response.content.decode()
     assert not Consultation.objects.filter(title="Not ours").exists()
 
 

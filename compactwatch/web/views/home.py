@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from compactwatch import permissions
 from compactwatch.compacts.models import Compact
+from compactwatch.findings import treatment
 from compactwatch.findings.models import Finding
 from compactwatch.organisations.models import Organisation
 
@@ -17,15 +18,24 @@ def home(request: HttpRequest) -> HttpResponse:
     compacts = list(Compact.objects.all())
     context: dict = {"compacts": compacts}
     if user.is_authenticated:
-        context["run"] = [c for c in compacts if permissions.is_officer(user, c)]
-        context["organisations"] = Organisation.objects.filter(
-            memberships__user=user
-        ).select_related("compact")
-        own = Finding.objects.filter(body__in=context["organisations"])
-        if context["run"]:
-            own = Finding.objects.filter(compact__in=context["run"])
-            context["recent_not_met"] = own.filter(status="not_met").order_by("-id")[:10]
-        context["counts"] = dict(own.values_list("status").annotate(count=Count("id")).order_by())
+        run = [c for c in compacts if permissions.is_officer(user, c)]
+        context["run"] = run
+        if run:
+            context["counts"] = _counts(Finding.objects.filter(compact__in=run))
+            context["recent_not_met"] = treatment.recent_not_met(run)
+        # Each organisation sees first how it was treated, then its own undertakings.
+        context["organisations"] = [
+            {"organisation": organisation,
+             "treated": treatment.sections(organisation, "other"),
+             "own": treatment.sections(organisation, "acting"),
+             "counts": _counts(Finding.objects.filter(body=organisation))}
+            for organisation in Organisation.objects.filter(memberships__user=user)
+            .select_related("compact")
+        ]  # fmt: skip
     if len(compacts) == 1:
         context["compact"] = compacts[0]
     return render(request, "web/home/home.html", context)
+
+
+def _counts(findings: QuerySet) -> dict[str, int]:
+    return dict(findings.values_list("status").annotate(count=Count("id")).order_by())

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from compactwatch.changes.base import Actor, ChangeRefused
+from compactwatch.changes.undo_import import plan_undo
 from compactwatch.imports import problems as listed
 from compactwatch.imports.access import officer_compact, officer_job
-from compactwatch.imports.describe import kinds_line, outcome_lines, summary_lines
+from compactwatch.imports.describe import (
+    kinds_line,
+    outcome_lines,
+    summary_lines,
+)
 from compactwatch.imports.models import ImportJob
-from compactwatch.imports.services import mark_stalled_failed, request_cancel
+from compactwatch.imports.services import (
+    mark_stalled_failed,
+    request_cancel,
+    undo_job,
+    undo_refusal,
+)
 from compactwatch.imports.uploads import start_import
 from compactwatch.organisations.models import Organisation
 from compactwatch.threesixtygiving.reading import ReadError
@@ -75,6 +87,7 @@ def job(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
         "agreements": sum(outcome.get(key, 0) for key in ("created", "changed", "unchanged")),
         "summary": summary_lines(the_job.summary), "kinds": kinds,
         "kinds_line": kinds_line(the_job),
+        "may_undo": undo_refusal(the_job) is None,
         "problems": [] if kinds else [Problem(**p) for p in the_job.errors[:ERRORS_SHOWN]],
         "more_problems": 0 if kinds else max(0, the_job.error_count - ERRORS_SHOWN),
     })  # fmt: skip
@@ -113,3 +126,28 @@ def mark_failed(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
     request_cancel(officer_job(request.user, compact, pk))
     return redirect("web:import", compact, pk)
+
+
+@login_required
+def undo(request: HttpRequest, compact: str, pk: int) -> HttpResponse:
+    """Undo an import: what it would remove and keep, then the officer's confirmation."""
+    the_job = officer_job(request.user, compact, pk)
+    refusal = undo_refusal(the_job)
+    if request.method == "POST" and refusal is None:
+        try:
+            done = undo_job(Actor(request.user, "form"), the_job.pk)
+        except ChangeRefused as error:  # undone or refused meanwhile: the page says why
+            refusal = error.message
+        else:
+            outcome = done.undo_outcome
+            messages.success(request, (
+                f"Import undone: {outcome['agreements_removed']:,} funding agreements and "
+                f"{outcome['organisations_removed']:,} organisations it added are removed."
+            ))  # fmt: skip
+            return redirect(done.get_absolute_url())
+    the_job.refresh_from_db()
+    plan = plan_undo(the_job.compact, the_job.pk) if refusal is None else None
+    return render(request, "web/imports/undo.html", {
+        "compact": the_job.compact, "job": the_job, "refusal": refusal, "plan": plan,
+        "changed": the_job.outcome.get("changed", 0),
+    }, status=200 if refusal is None or request.method == "GET" else 409)  # fmt: skip

@@ -15,11 +15,15 @@ from compactwatch import permissions
 from compactwatch.audit.models import AuditEntry
 from compactwatch.changes.base import Actor, Invalid, Stale, Taken
 from compactwatch.changes.editions import set_in_force_dates
-from compactwatch.changes.register import save_organisation
+from compactwatch.changes.register import make_partner, save_organisation
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.models import Recheck
 from compactwatch.organisations.models import Organisation
+from compactwatch.params import BadQuery, query_int
+from compactwatch.records.models import FundingAgreement
+from compactwatch.web.audit_trail import read_entries
 from compactwatch.web.forms import EditionDateForm, OrganisationForm
+from compactwatch.web.views.errors import bad_request
 
 
 def officer_only(view):
@@ -118,12 +122,46 @@ def _organisation_form(
 
 
 @officer_only
+def partner(request: HttpRequest, compact: Compact, ref: str) -> HttpResponse:
+    """Make an organisation known from imported data a partner: what is known of it, then
+    the officer's confirmation."""
+    organisation = get_object_or_404(Organisation, compact=compact, ref=ref)
+    stale = None
+    if request.method == "POST" and not organisation.partner:
+        try:
+            version = query_int(request.POST, "version", 1, 2**31 - 1)
+        except BadQuery as problem:
+            return bad_request(request, problem)
+        if version is None:
+            return bad_request(
+                request, BadQuery("the form gives no 'version': open the page again")
+            )
+        try:
+            make_partner(Actor(request.user, "form"), compact, ref, version=version)
+        except Stale as error:
+            stale = error
+            organisation.refresh_from_db()
+        else:
+            messages.success(
+                request, f"{organisation.name} is now a partner of {compact.name}: the register "
+                "lists it."
+            )  # fmt: skip
+            return redirect("web:known_from_data", compact.slug)
+    return render(request, "web/manage/partner.html", {
+        "compact": compact, "organisation": organisation, "stale": stale,
+        "funding_given": FundingAgreement.objects.filter(funder=organisation).count(),
+        "funding_received": FundingAgreement.objects.filter(recipient=organisation).count(),
+    })  # fmt: skip
+
+
+@officer_only
 def audit(request: HttpRequest, compact: Compact) -> HttpResponse:
     entries = AuditEntry.objects.filter(compact=compact)
     ref = request.GET.get("record", "").strip()
     if ref:
         entries = entries.filter(record_ref=ref)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(
-        request, "web/manage/audit.html", {"compact": compact, "page": page, "record": ref}
-    )
+    return render(request, "web/manage/audit.html", {
+        "compact": compact, "page": page, "record": ref,
+        "entries": read_entries(compact, list(page)),
+    })  # fmt: skip

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -16,8 +19,14 @@ from compactwatch.changes.uploads import upload as store_upload
 from compactwatch.compact.records import InputError
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
+from compactwatch.findings import treatment
+from compactwatch.findings.treatment import STATUS_NAMES
+from compactwatch.organisations.models import Organisation
+from compactwatch.params import BadQuery, query_int, query_year
 from compactwatch.records.models import RECORD_MODELS, Record
+from compactwatch.web import record_page
 from compactwatch.web.forms import FORMS
+from compactwatch.web.views.errors import bad_request
 
 TYPE_LABELS = {record_type: model.traits.label for record_type, model in RECORD_MODELS.items()}
 
@@ -28,20 +37,62 @@ def _model(record_type: str) -> type[Record]:
     return RECORD_MODELS[record_type]
 
 
+PAGE_SIZE = 25
+SEARCH_LENGTH = 200  # characters of a text search that are used
+
+
+def _choice(request: HttpRequest, name: str, choices: Iterable[str]) -> str:
+    """A filter's value: one of the choices, or "" when not given; anything else is refused."""
+    value = request.GET.get(name, "")
+    if value and value not in choices:
+        raise BadQuery(f"'{name}' takes one of: {', '.join(choices)}")
+    return value
+
+
 @login_required
 def record_list(request: HttpRequest, compact: str) -> HttpResponse:
     the_compact = get_object_or_404(Compact, slug=compact)
-    record_type = request.GET.get("type", "funding_change")
-    model = _model(record_type)
-    records = permissions.visible_records(request.user, model, the_compact).order_by("-updated")
-    status = request.GET.get("status", "")
-    if status in ("met", "explained", "not_met", "unknown"):
-        records = records.filter(findings__status=status).distinct()
-    page = Paginator(records, 25).get_page(request.GET.get("page"))
+    try:
+        record_type = _choice(request, "type", RECORD_MODELS)
+        status = _choice(request, "status", treatment.STATUSES)
+        sort = _choice(request, "sort", treatment.SORTS) or "newest"
+        side = _choice(request, "side", treatment.SIDES)
+        year, number = query_year(request.GET), query_int(request.GET, "page", 1, 10**9)
+        body = _body(the_compact, request.GET.get("body", ""))
+    except BadQuery as problem:
+        return bad_request(request, problem)
+    text = request.GET.get("q", "").strip()[:SEARCH_LENGTH]
+    querysets = []
+    for model in [RECORD_MODELS[record_type]] if record_type else RECORD_MODELS.values():
+        records = permissions.visible_records(request.user, model, the_compact)
+        if body is not None:
+            records = records.filter(treatment.on_side(model, [body.pk], side))
+        if year is not None:
+            records = records.filter(treatment.key_date_in(model, year))
+        if text:
+            records = records.filter(treatment.matching(model, text))
+        querysets.append(records)
+    page = Paginator(treatment.listing(querysets, sort, status), PAGE_SIZE).get_page(number)
+    page.object_list = treatment.rows(page.object_list, the_compact)
     return render(request, "web/records/list.html", {
         "compact": the_compact, "page": page, "record_type": record_type, "types": TYPE_LABELS,
-        "status": status, "can_record": permissions.can_record(request.user, the_compact),
+        "status": status, "statuses": STATUS_NAMES, "sort": sort, "sorts": treatment.SORTS,
+        "side": side, "sides": treatment.SIDES, "body": body, "year": year, "text": text,
+        "bodies": the_compact.organisations.order_by(Lower("name")).only("ref", "name"),
+        "can_record": permissions.can_record(request.user, the_compact),
+        "is_officer": permissions.is_officer(request.user, the_compact),
     })  # fmt: skip
+
+
+def _body(compact: Compact, ref: str) -> Organisation | None:
+    if not ref:
+        return None
+    body = Organisation.objects.filter(compact=compact, ref=ref).first()
+    if body is None:
+        raise BadQuery(
+            f"'body' takes an organisation in the register; there is none called '{ref}'"
+        )
+    return body
 
 
 def _record(request: HttpRequest, compact: Compact, record_type: str, ref: str) -> Record:
@@ -56,22 +107,15 @@ def record_detail(request: HttpRequest, compact: str, record_type: str, ref: str
     the_compact = get_object_or_404(Compact, slug=compact)
     record = _record(request, the_compact, record_type, ref)
     editions = editions_of(the_compact)
-    findings = []
-    for finding in record.findings.order_by("commitment"):
-        commitment = editions.get(finding.edition).commitment(finding.clause)
-        findings.append({"finding": finding, "text": commitment.text})
-    order = {"not_met": 0, "unknown": 1, "explained": 2, "met": 3}
-    findings.sort(key=lambda item: order[item["finding"].status])
-    fields = [
-        (key.replace("_", " ").capitalize(), value) for key, value in record.as_record().items()
-    ]
-    if getattr(record, "programme", ""):
-        fields.append(("Programme", record.programme))
-    if getattr(record, "source_grant_id", ""):
-        fields.append(("Imported from 360Giving, grant id", record.source_grant_id))
+    (row,) = treatment.rows([{"cw_kind": record_type, "cw_pk": record.pk}], the_compact)
+    findings = [
+        {"finding": finding, "name": finding.name,
+         "text": editions.get(finding.edition).commitment(finding.clause).text}
+        for finding in row.findings
+    ]  # fmt: skip
     return render(request, "web/records/detail.html", {
-        "compact": the_compact, "record": record, "label": TYPE_LABELS[record_type],
-        "record_type": record_type, "fields": fields, "findings": findings,
+        "compact": the_compact, "record": row.record, "row": row, "label": TYPE_LABELS[record_type],
+        "record_type": record_type, "fields": record_page.fields(row.record), "findings": findings,
         "can_edit": permissions.can_edit(request.user, record),
     })  # fmt: skip
 

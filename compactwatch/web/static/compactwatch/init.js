@@ -1,6 +1,10 @@
 // Starts GOV.UK Frontend's components (a static file: the Content Security Policy allows no inline script).
 import { initAll } from "../web/govuk-frontend.min.js";
+import "./agreement_search.js";
 
+// GOV.UK Frontend's template does this in an inline script; each component checks the class
+// in its constructor, so it is set here, before initAll() starts them.
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
 // An import's page follows its progress; without script the page offers a refresh link.

@@ -1,0 +1,95 @@
+"""`compactwatch users invite`: an account for a Compact officer or a partner's member, with
+an email inviting them to set its password."""
+
+from __future__ import annotations
+
+import argparse
+import smtplib
+from typing import Any
+
+from compactwatch.cli.common import CommandError
+from compactwatch.cli.database import known_compact, open_database
+from compactwatch.cli.init import check_email, password_link
+
+
+def register(subcommands: argparse._SubParsersAction) -> None:
+    parser = subcommands.add_parser("users", help="invite the people who use the service")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    invite = actions.add_parser(
+        "invite",
+        help="invite someone by email to run a Compact or to act for a partner",
+        description="Make an account for EMAIL (or use theirs), make them an officer of the "
+        "Compact or a member of one of its organisations, and email them a link to set "
+        "their password (SMTP by the EMAIL_HOST settings; without them the email is printed).",
+    )
+    invite.add_argument("email", metavar="EMAIL")
+    invite.add_argument("--compact", required=True, metavar="SLUG", help="the Compact's id")
+    role = invite.add_mutually_exclusive_group(required=True)
+    role.add_argument("--officer", action="store_true", help="as a Compact officer")
+    role.add_argument(
+        "--organisation", metavar="REF", help="as a member of this organisation (its ref)"
+    )
+    invite.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the service's address, for the link (default: COMPACTWATCH_SITE_URL)",
+    )
+    invite.set_defaults(handler=invite_command)
+
+
+def invite_command(arguments: argparse.Namespace) -> int:
+    check_email(arguments.email)
+    open_database()
+    from django.conf import settings
+
+    from compactwatch.changes.base import Actor, ChangeRefused
+    from compactwatch.changes.people import invite
+
+    compact = known_compact(arguments.compact)
+    organisation = None
+    if arguments.organisation:
+        organisation = compact.organisations.filter(ref=arguments.organisation).first()
+        if organisation is None:
+            raise CommandError(
+                f"{compact.name} has no organisation '{arguments.organisation}' in its register "
+                "(the register page lists each one's ref)",
+                status=1,
+            )
+    role = f"a member of {organisation.name}" if organisation else f"an officer of {compact.name}"
+    try:
+        user, created = invite(Actor.system(), arguments.email, compact, organisation)
+    except ChangeRefused as error:
+        raise CommandError(error.message, status=1) from None
+    if user.has_usable_password():
+        print(f"{user.get_username()} has an account already, and is now {role}.")
+        return 0
+    site_url = arguments.site_url or settings.SITE_URL
+    link = password_link(user, site_url)
+    try:
+        _send_invitation(user, compact, role, link, site_url)
+    except (OSError, smtplib.SMTPException) as error:
+        raise CommandError(
+            f"{user.get_username()} is {role}, but the email could not be sent ({error}). "
+            f"Send them this link to set their password instead: {link}",
+            status=1,
+        ) from None
+    made = "Made an account for" if created else "Invited again:"
+    print(f"{made} {user.get_username()}, as {role}.")
+    print(f"An email to {user.email} has a link to set the password (it works once).")
+    return 0
+
+
+def _send_invitation(user: Any, compact: Any, role: str, link: str, site_url: str) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    days = settings.PASSWORD_RESET_TIMEOUT // 86400
+    sign_in = site_url.rstrip("/") + reverse("web:login")
+    body = (
+        f"Hello,\n\nYou are invited to use compactwatch as {role}.\n\n"
+        f"Your username is: {user.get_username()}\n\n"
+        f"Choose your password at this address (it works once, for {days} days):\n\n"
+        f"{link}\n\nThen sign in at {sign_in}\n"
+    )
+    send_mail(f"Your invitation to {compact.name}", body, None, [user.email])
