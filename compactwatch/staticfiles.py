@@ -14,6 +14,10 @@ from typing import Any
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger("compactwatch.staticfiles")
+# The files compactwatch's own pages name. Other apps' files (Django REST framework's
+# stylesheets name source maps it does not ship) are looked up by whitenoise as it starts:
+# a miss there says nothing about our pages, so it is logged quietly.
+OWN_FILES = ("web/", "compactwatch/")
 
 
 class ForgivingManifestStorage(CompressedManifestStaticFilesStorage):
@@ -28,7 +32,8 @@ class ForgivingManifestStorage(CompressedManifestStaticFilesStorage):
             if name not in self._reported:
                 self._reported.add(name)
                 collected = self.manifest_storage.exists(self.manifest_name)
-                logger.warning(
+                logger.log(
+                    logging.WARNING if name.startswith(OWN_FILES) else logging.DEBUG,
                     "The static file %s is missing (%s), so pages are served without it. %s",
                     name,
                     error,

@@ -21,7 +21,8 @@ BUILT_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "web" / "co
 DEMO_USERS = (
     ("officer", "Compact officer (runs the Cambridgeshire Compact)", None),
     ("council", "Member of Cambridgeshire County Council", "cambridgeshire-county-council"),
-    ("group", "Member of Hunts Forum", "hunts-forum"),
+    # A small charity the councils fund, some of whose funding is cut: it sees how it was treated.
+    ("group", "Member of Soham Good Neighbours, a small funded charity (invented)", "demo-group-7"),
     ("admin", "Site administrator", None),
 )
 
