@@ -24,10 +24,21 @@ class LeadStatus(models.TextChoices):
     NOMINATED = "nominated", "Nominated"
 
 
-# Kinds of organisation in words, where the id's own words are not the name ("nhs_body").
+# Kinds of organisation in words, as the register's entries name them (`nhs_body`); a kind
+# not listed is read from its own words.
 KIND_WORDS = {
-    "nhs_body": "NHS body",
-}
+    "local_authority": "Local authority", "nhs_body": "NHS body",
+    "government_agency": "Government agency",
+    "association_of_local_councils": "Association of local councils",
+    "infrastructure_organisation": "Infrastructure organisation",
+    "partnership": "Partnership", "consortium": "Consortium", "charity": "Charity",
+    "community_group": "Community group", "social_enterprise": "Social enterprise",
+}  # fmt: skip
+# The Compact lead's roles the 2007 edition names (5.4), in words.
+LEAD_ROLE_WORDS = {
+    "councillor": "Councillor", "board_member": "Board member",
+    "management_committee_member": "Management committee member",
+}  # fmt: skip
 
 
 class Organisation(Guarded):
@@ -40,7 +51,7 @@ class Organisation(Guarded):
     kind = models.CharField(
         max_length=100,
         blank=True,
-        help_text="e.g. local_authority, nhs_body, charity, community_group, partnership",
+        help_text="For example local authority, NHS body, charity or community group",
     )
     charity_number = models.CharField(max_length=20, blank=True)
     company_number = models.CharField(max_length=20, blank=True)
@@ -55,7 +66,7 @@ class Organisation(Guarded):
         "Compact lead's role",
         max_length=200,
         blank=True,
-        help_text="councillor, board_member, management_committee_member, or another role",
+        help_text="For example councillor, board member or management committee member",
     )
     dbs_checks_paid = models.BooleanField(
         "Pays for its volunteers' DBS checks", null=True, blank=True
@@ -108,7 +119,7 @@ class Organisation(Guarded):
     @property
     def lead_role_words(self) -> str:
         """Its Compact lead's role in words: "board member"."""
-        return self.lead_role.replace("_", " ")
+        return LEAD_ROLE_WORDS.get(self.lead_role, self.lead_role.replace("_", " ")).lower()
 
     @property
     def is_public_body(self) -> bool:

@@ -16,7 +16,7 @@ from compactwatch.changes.base import Actor
 from compactwatch.changes.records import Resolver
 from compactwatch.compact.records import InputError, read_mapping
 from compactwatch.compacts.models import Compact
-from compactwatch.organisations.models import Organisation
+from compactwatch.organisations.models import KIND_WORDS, LEAD_ROLE_WORDS, Organisation
 from compactwatch.records.format import evidence_pairs
 from compactwatch.records.models import RECORD_MODELS, Consultation, FundingAgreement, FundingChange
 from compactwatch.web.agreement_choice import FIND, AgreementField, AgreementFinder
@@ -298,6 +298,16 @@ class FundingChangeForm(RecordForm):
                   "improvement_timetable_agreed", "improvement_timetable_not_agreed"]  # fmt: skip
 
 
+def _as_stored(text: str, words: dict[str, str]) -> str:
+    """A kind or role typed in words ("NHS body", "board member") as the register stores
+    it (`nhs_body`, `board_member`); other words are kept as typed."""
+    typed = " ".join(text.split()).lower()
+    for stored, word in words.items():
+        if typed in (word.lower(), stored):
+            return stored
+    return " ".join(text.split())
+
+
 class OrganisationForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -305,6 +315,16 @@ class OrganisationForm(GovukForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        # Shown in words ("NHS body"), stored as the register names it (`nhs_body`).
+        for name, words in (("kind", KIND_WORDS), ("lead_role", LEAD_ROLE_WORDS)):
+            stored = self.initial.get(name) or ""
+            self.initial[name] = words.get(stored, stored)
+
+    def clean_kind(self) -> str:
+        return _as_stored(self.cleaned_data["kind"], KIND_WORDS)
+
+    def clean_lead_role(self) -> str:
+        return _as_stored(self.cleaned_data["lead_role"], LEAD_ROLE_WORDS)
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields if name != "ref"}

@@ -226,7 +226,7 @@ def test_3_the_second_of_two_form_edits_from_one_version_is_refused_and_keeps_it
     assert response.context["stale"] is not None
     assert "Changed since you opened it" in page
     assert "Original title" in page and "Title from the officer" in page  # was, and now
-    assert "<th scope=\"row\" class=\"govuk-table__header\">Title</th>" in page  # a label
+    assert '<th scope="row" class="govuk-table__header">Title</th>' in page  # a label
     record = Consultation.objects.get(ref="t-c-1")
     assert (record.title, record.closes, record.version) == (
         "Title from the officer",

@@ -175,3 +175,25 @@ def test_the_audit_trail_shows_labels_and_words(client, officer, compact):
     assert 'class="cw-table-scroll" role="region" aria-label="Audit entries"' in page
     names = {"in_writing", "notice_given", "service_agreement", "decision_rationale", "True"}
     assert not [name for name in names if re.search(rf"\b{name}\b", text)]
+
+
+def test_a_register_entry_is_edited_in_words_and_stored_as_the_register_names_it(
+    client, officer, compact
+):
+    from service_fixtures import form_data
+
+    client.force_login(officer)
+    edit = f"{C}/manage/register/cambridgeshire-pct/"
+    page = client.get(edit).content.decode()
+    assert 'value="NHS body"' in page and "nhs_body" not in visible_text(page)
+    assert "For example local authority, NHS body, charity or community group" in page
+    typed = {**form_data(client.get(edit).context["form"]), "lead_status": "nominated",
+             "lead_name": "A. Person", "lead_role": " Board  Member "}  # fmt: skip
+    assert client.post(edit, typed).status_code == 302
+    entry = Organisation.objects.get(compact=compact, ref="cambridgeshire-pct")
+    assert (entry.kind, entry.lead_role) == ("nhs_body", "board_member")
+    # A kind the register does not know is kept as typed.
+    typed = {**form_data(client.get(edit).context["form"]), "kind": "Friendly society"}
+    assert client.post(edit, typed).status_code == 302
+    entry.refresh_from_db()
+    assert entry.kind == "Friendly society"
