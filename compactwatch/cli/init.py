@@ -31,12 +31,17 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--admin-email", metavar="EMAIL")
     parser.add_argument("--admin-username", metavar="NAME", help="(default: the email address)")
+    add_site_url(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_site_url(parser: argparse.ArgumentParser) -> None:
+    """The service's address, which links in what a command prints or emails start with."""
     parser.add_argument(
         "--site-url",
         metavar="URL",
         help="the service's address, for links (default: COMPACTWATCH_SITE_URL)",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(arguments: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from compactwatch.cli.common import CommandError
 from compactwatch.cli.database import known_compact, open_database
-from compactwatch.cli.init import check_email, password_link
+from compactwatch.cli.init import add_site_url, check_email, password_link
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -29,11 +29,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     role.add_argument(
         "--organisation", metavar="REF", help="as a member of this organisation (its ref)"
     )
-    invite.add_argument(
-        "--site-url",
-        metavar="URL",
-        help="the service's address, for the link (default: COMPACTWATCH_SITE_URL)",
-    )
+    add_site_url(invite)
     invite.set_defaults(handler=invite_command)
 
 
