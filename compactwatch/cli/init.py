@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any
 
 from compactwatch.cli.common import CommandError
 from compactwatch.cli.database import django_setup, where
@@ -75,7 +74,7 @@ def _make_admin(arguments: argparse.Namespace) -> None:
     from django.conf import settings
 
     from compactwatch.changes.base import Actor, ChangeRefused
-    from compactwatch.changes.people import create_site_admin
+    from compactwatch.changes.people import create_site_admin, password_link
 
     at_terminal = sys.stdin.isatty()
     email = arguments.admin_email or (_ask("Email address of the site administrator: ")
@@ -97,24 +96,6 @@ def _make_admin(arguments: argparse.Namespace) -> None:
         link = password_link(user, arguments.site_url or settings.SITE_URL)
         days = settings.PASSWORD_RESET_TIMEOUT // 86400
         print(f"Set its password within {days} days, once, at:\n  {link}")
-
-
-def password_link(user: Any, site_url: str) -> str:
-    """A one-time link to set `user`'s password (Django's password reset token: it stops
-    working once the password is set, or when it expires)."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.urls import reverse
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
-    path = reverse(
-        "web:password_reset_confirm",
-        args=[
-            urlsafe_base64_encode(force_bytes(user.pk)),
-            default_token_generator.make_token(user),
-        ],
-    )
-    return site_url.rstrip("/") + path
 
 
 def check_email(email: str) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import smtplib
-from typing import Any
 
 from compactwatch.cli.common import CommandError
 from compactwatch.cli.database import known_compact, open_database
-from compactwatch.cli.init import add_site_url, check_email, password_link
+from compactwatch.cli.init import add_site_url, check_email
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -39,7 +38,7 @@ def invite_command(arguments: argparse.Namespace) -> int:
     from django.conf import settings
 
     from compactwatch.changes.base import Actor, ChangeRefused
-    from compactwatch.changes.people import invite
+    from compactwatch.changes.people import invite, password_link, send_invitation
 
     compact = known_compact(arguments.compact)
     organisation = None
@@ -62,7 +61,7 @@ def invite_command(arguments: argparse.Namespace) -> int:
     site_url = arguments.site_url or settings.SITE_URL
     link = password_link(user, site_url)
     try:
-        _send_invitation(user, compact, role, link, site_url)
+        send_invitation(user, compact, role, site_url, link)
     except (OSError, smtplib.SMTPException) as error:
         raise CommandError(
             f"{user.get_username()} is {role}, but the email could not be sent ({error}). "
@@ -73,19 +72,3 @@ def invite_command(arguments: argparse.Namespace) -> int:
     print(f"{made} {user.get_username()}, as {role}.")
     print(f"An email to {user.email} has a link to set the password (it works once).")
     return 0
-
-
-def _send_invitation(user: Any, compact: Any, role: str, link: str, site_url: str) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
-    days = settings.PASSWORD_RESET_TIMEOUT // 86400
-    sign_in = site_url.rstrip("/") + reverse("web:login")
-    body = (
-        f"Hello,\n\nYou are invited to use compactwatch as {role}.\n\n"
-        f"Your username is: {user.get_username()}\n\n"
-        f"Choose your password at this address (it works once, for {days} days):\n\n"
-        f"{link}\n\nThen sign in at {sign_in}\n"
-    )
-    send_mail(f"Your invitation to {compact.name}", body, None, [user.email])

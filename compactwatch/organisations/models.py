@@ -218,3 +218,56 @@ class Membership(Guarded):
 
     def __str__(self) -> str:
         return f"{self.user} for {self.organisation}"
+
+
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the officer"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class JoinRequest(Guarded):
+    """An organisation's request to join the Compact, sent from the public "Join the
+    Compact" form: who it is, who signs for it, its Compact lead (2007 edition, 5.4) and the
+    edition it signs; the officer approves it (it becomes a partner) or declines it."""
+
+    compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="join_requests")
+    name = models.CharField("Name of the organisation", max_length=300)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    kind = models.CharField(max_length=100, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
+    org_id = models.CharField("Org-id", max_length=100, blank=True)
+    signer_name = models.CharField("Your full name", max_length=200)
+    signer_role = models.CharField("Your role in the organisation", max_length=200)
+    signer_email = models.EmailField("Your email address")
+    lead_status = models.CharField("Compact lead", max_length=20, choices=LeadStatus.choices[1:])
+    lead_name = models.CharField("Compact lead's name", max_length=200, blank=True)
+    lead_role = models.CharField("Compact lead's role", max_length=200, blank=True)
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="join_requests")
+    status = models.CharField(
+        max_length=20, choices=JoinStatus.choices, default=JoinStatus.PENDING, db_index=True
+    )
+    reason = models.TextField(max_length=2000, blank=True, help_text="Why it was declined")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="join_requests", help_text="The partner it made, once approved",
+    )  # fmt: skip
+    submitted = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="join_decisions",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-submitted"]
+
+    def __str__(self) -> str:
+        return f"{self.name} asks to join {self.compact}"
+
+    @property
+    def ref(self) -> str:
+        """Its id in the audit trail."""
+        return f"join-request-{self.pk}"

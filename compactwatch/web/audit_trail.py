@@ -24,6 +24,7 @@ from compactwatch.findings.treatment import ROLES, title
 from compactwatch.organisations.models import (
     KIND_WORDS,
     Contact,
+    JoinRequest,
     Membership,
     Organisation,
     Signature,
@@ -36,11 +37,12 @@ KINDS = {
     "organisation": "Register entry", "signature": "Signature", "contact": "Contact",
     "membership": "Member", "officers": "Compact officers", "compact": "Compact",
     "edition": "Edition", "records": "Records file", "360giving_import": "360Giving import",
-    "user": "User",
+    "user": "User", "join_request": "Request to join",
 }  # fmt: skip
 MODELS: dict[str, type[models.Model]] = {
     **RECORD_MODELS, "organisation": Organisation, "signature": Signature, "contact": Contact,
     "membership": Membership, "edition": Edition, "compact": Compact,
+    "join_request": JoinRequest,
 }  # fmt: skip
 # Fields the records format names otherwise than the models.
 FORMAT_NAMES = {"id": "ref", "dbs_checks_paid_by_organisation": "dbs_checks_paid"}

@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     f"{C}/plan/?effective=2099-03-31", f"{C}/search/", f"{C}/search/?q=notice+months",
     f"{C}/search/?q=notice+zebra", "/records-format/", f"{C}/known-from-data/",
     "/accounts/reset/sent/", "/accounts/reset/MQ/not-a-token/",
+    f"{C}/join/",
 ]  # fmt: skip
 OFFICER_PAGES = [
     "/", f"{C}/records/", f"{C}/records/?type=funding_agreement", f"{C}/records/upload/",
@@ -30,6 +31,9 @@ OFFICER_PAGES = [
     f"{C}/records/?type=funding_agreement&status=not_met&sort=body&q=g"
     "&body=cambridgeshire-county-council&side=acting",
     f"{C}/records/?year=1999", f"{C}/register/hunts-forum/",
+    f"{C}/manage/joining/", f"{C}/your-organisation/hunts-forum/",
+    f"{C}/your-organisation/hunts-forum/leave/",
+    f"{C}/manage/people/", f"{C}/manage/people/invite/",
 ]  # fmt: skip
 
 

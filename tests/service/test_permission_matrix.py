@@ -299,6 +299,25 @@ def _make_partner(user, world) -> list:
             web(user).post(_url("web:make_partner", ref), {"version": 1})]  # fmt: skip
 
 
+def _join_request(user, world, way: str) -> list:
+    """A request to join, sent from the public form; then the officer's page for it."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from compactwatch.changes.joining import submit
+
+    asked = submit(Actor(AnonymousUser(), "form"), world.compact,
+                   {"name": "Ely Food Bank", "sector": "voluntary", "signer_name": "Asha Patel",
+                    "signer_role": "Chair", "signer_email": "asha@example.org",
+                    "lead_status": "none"})  # fmt: skip
+    url = _url(way, asked.pk)
+    return [web(user).get(url), web(user).post(url, {"version": 1, "reason": "Not local"})]
+
+
+def _own_details(user, way: str, posted: dict[str, Any]) -> list:
+    url = _url(way, OWNER)  # Cambridge City Council's: no refused role acts for it
+    return [web(user).get(url), web(user).post(url, posted)]
+
+
 def _undo_import(user, world) -> list:
     pk = 1  # no such import: refused roles never reach it
     if _for_the_officer(user, world):
@@ -340,6 +359,30 @@ OTHER_WAYS = {
     "officer: audit trail": lambda user, world: [web(user).get(_url("web:audit"))],
     "officer: make a partner": lambda user, world: _make_partner(user, world),
     "officer: undo an import": lambda user, world: _undo_import(user, world),
+    "officer: requests to join": lambda user, world: [web(user).get(_url("web:join_requests"))],
+    "officer: approve a request to join": lambda user, world: _join_request(
+        user, world, "web:join_approve"
+    ),
+    "officer: decline a request to join": lambda user, world: _join_request(
+        user, world, "web:join_decline"
+    ),
+    "a partner's own details": lambda user, world: _own_details(
+        user,
+        "web:partner_details",
+        {"form": "details", "version": 1, "lead_status": "none", "dbs_checks_paid": "true"},
+    ),
+    "a partner leaves the Compact": lambda user, world: _own_details(
+        user, "web:partner_leave", {"version": 1, "reason": "Closed"}
+    ),
+    "officer: people": lambda user, world: [web(user).get(_url("web:people"))],
+    "officer: invite someone": lambda user, world: [
+        web(user).get(_url("web:invite")),
+        web(user).post(_url("web:invite"), {"email": "new@example.org", "role": "officer"}),
+    ],
+    "officer: a person's partners and roles": lambda user, world: [
+        web(user).get(_url("web:person", world.users["council"].pk)),
+        web(user).post(_url("web:person", world.users["council"].pk), {"action": "make_officer"}),
+    ],
 }
 REFUSED_ROLES = ("anonymous", "group", "council", "recipient")
 
@@ -519,6 +562,7 @@ PUBLIC_WAYS = {
     "the records format": lambda: reverse("web:records_format"),
     "a records template": lambda: reverse("web:record_template", args=["funding_changes.csv"]),
     "organisations known from imported data": lambda: reverse("web:known_from_data", args=[SLUG]),
+    "join the Compact": lambda: reverse("web:join", args=[SLUG]),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
 
+from compactwatch.compacts.models import Compact
+
 INPUT = "govuk-input govuk-input--width-20"
 
 
@@ -27,6 +29,15 @@ class GovukFields:
 class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Who to ask for an account: each Compact's active officers who have an email.
+        compacts = [
+            (compact, [user.email for user in compact.officers.filter(is_active=True)
+                       if user.email])
+            for compact in Compact.objects.order_by("name")
+        ]  # fmt: skip
+        return {**super().get_context_data(**kwargs), "compacts": compacts}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -31,7 +32,7 @@ from compactwatch.compacts.models import Compact
 from compactwatch.findings import treatment
 from compactwatch.findings.figures import FigureRow, imported_funding, years_with_findings
 from compactwatch.findings.figures import figures as figure_rows
-from compactwatch.organisations.models import Organisation, Sector
+from compactwatch.organisations.models import Organisation, Sector, Signature
 from compactwatch.params import BadQuery, query_date, query_year
 from compactwatch.web.views.errors import bad_request
 
@@ -123,6 +124,18 @@ def compare_editions(request: HttpRequest, compact: str) -> HttpResponse:
     })  # fmt: skip
 
 
+def signed_in_words(compact: Compact, signatures: Iterable[Signature]) -> list[str]:
+    """Each signature in words: "Signed the refreshed edition on 12 May 2011"."""
+    editions = editions_of(compact)
+    slugs = dict(compact.editions.values_list("pk", "slug"))
+    lines = []
+    for signature in signatures:
+        core = editions.get(slugs[signature.edition_id])
+        when = f" on {format_date(signature.signed_on)}" if signature.signed_on else ""
+        lines.append(f"Signed the {core.short_name or core.edition_name or core.title}{when}")
+    return lines
+
+
 def _organisation_page(
     request: HttpRequest, the_compact: Compact, partner: bool, template: str
 ) -> HttpResponse:
@@ -140,15 +153,8 @@ def _organisation_page(
     page = Paginator(organisations.prefetch_related("signatures"), 50).get_page(
         request.GET.get("page")
     )
-    editions = editions_of(the_compact)
-    slugs = dict(the_compact.editions.values_list("pk", "slug"))
-    for org in page:  # each signature in words: "Signed the refreshed edition on 12 May 2011"
-        org.signed = []
-        for signature in org.signatures.all():
-            core = editions.get(slugs[signature.edition_id])
-            when = f" on {format_date(signature.signed_on)}" if signature.signed_on else ""
-            name = core.short_name or core.edition_name or core.title
-            org.signed.append(f"Signed the {name}{when}")
+    for org in page:
+        org.signed = signed_in_words(the_compact, org.signatures.all())
     is_officer = permissions.is_officer(request.user, the_compact)
     return render(request, template, {
         "compact": the_compact, "page": page, "sector": sector, "query": query,
@@ -191,7 +197,8 @@ def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
         "compact": the_compact, "body": body, "rows": rows, "year": year,
         "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
         "years": years_with_findings(the_compact), "records": records,
-        "signatures": body.signatures.select_related("edition"),
+        "signed": signed_in_words(the_compact, body.signatures.all()),
+        "is_member": body.pk in permissions.organisation_ids(request.user, the_compact),
         "imported": imported_funding(the_compact, body),
     })  # fmt: skip
 

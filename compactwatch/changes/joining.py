@@ -1,0 +1,308 @@
+"""Partners who join and leave: an organisation asks to join from the public form, the
+officer approves (it becomes a partner and its signature is recorded) or declines with a
+reason; a partner's members keep its own details (Compact lead, DBS undertaking, contacts)
+and may leave. Every step is audited.
+
+The register's own use cases (changes/register.py) let only the officer write an entry; a
+partner's member may change these few fields of its own entry, so they are written here,
+with the same version check and audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import slugify
+
+from compactwatch import permissions
+from compactwatch.changes.base import (
+    Actor,
+    Invalid,
+    NotFound,
+    Refused,
+    Stale,
+    Taken,
+    changes_since,
+    changing,
+)
+from compactwatch.changes.register import _entry_values, save_entry, write_organisation
+from compactwatch.compacts.editions import editions_of
+from compactwatch.compacts.models import Compact, Edition
+from compactwatch.findings.services import refresh
+from compactwatch.organisations.matching import identity_keys, other_org_id
+from compactwatch.organisations.models import (
+    LEAD_ROLE_WORDS,
+    Contact,
+    JoinRequest,
+    JoinStatus,
+    LeadStatus,
+    Organisation,
+    Signature,
+)
+from compactwatch.threesixtygiving.mapping import identify
+
+# What the public form gives; the rest the use cases set.
+REQUEST_FIELDS = ("name", "sector", "kind", "charity_number", "company_number", "org_id",
+                  "signer_name", "signer_role", "signer_email", "lead_status", "lead_name",
+                  "lead_role")  # fmt: skip
+# What a partner's member may change of its own entry.
+OWN_FIELDS = ("lead_status", "lead_name", "lead_role", "dbs_checks_paid")
+REASON_LENGTH = 2000
+SOURCE = "Join the Compact form"
+
+
+def edition_to_sign(compact: Compact) -> Edition | None:
+    """The edition in force today: the one a joining organisation signs."""
+    core = editions_of(compact).in_force_on(timezone.localdate())
+    return compact.editions.get(slug=core.id) if core else None
+
+
+def _first_problem(error: ValidationError) -> Invalid:
+    field, messages = next(iter(error.message_dict.items()))
+    return Invalid(messages[0], None if field == "__all__" else field)
+
+
+def _lead_role_stored(words: str) -> str:
+    """A lead's role as the register stores the roles the 2007 edition names
+    (`board_member`); other words as typed."""
+    typed = " ".join(words.split())
+    return next((key for key, word in LEAD_ROLE_WORDS.items() if word.lower() == typed.lower()),
+                typed)  # fmt: skip
+
+
+def submit(actor: Actor, compact: Compact, values: dict[str, Any]) -> JoinRequest:
+    """Anyone may ask for an organisation to join: one request at a time for an org-id or a
+    charity number, none for an organisation already a partner."""
+    values = {name: " ".join(str(values.get(name) or "").split()) for name in REQUEST_FIELDS}
+    if values["lead_status"] != LeadStatus.NOMINATED:
+        values.update(lead_name="", lead_role="")
+    elif not values["lead_name"]:
+        raise Invalid("Enter the Compact lead's name, or say that none is nominated", "lead_name")
+    with changing():
+        edition = edition_to_sign(compact)
+        if edition is None:
+            raise Invalid("No edition of the Compact is in force yet, so it cannot be signed")
+        join = JoinRequest(compact=compact, edition=edition, **values)
+        try:
+            join.full_clean(exclude=["compact", "edition", "organisation", "decided_by"])
+        except ValidationError as error:
+            raise _first_problem(error) from error
+        pending = JoinRequest.objects.filter(compact=compact, status=JoinStatus.PENDING)
+        for field in ("org_id", "charity_number"):
+            value = values[field]
+            if value and pending.filter(**{f"{field}__iexact": value}).exists():
+                raise Taken(
+                    f"A request to join for the organisation with this "
+                    f"{'org-id' if field == 'org_id' else 'charity number'} is already waiting "
+                    "for the Compact officer",
+                    field,
+                )
+        found = match(join)
+        if found is not None and found.partner:
+            raise Taken(
+                f"{found.name} is already a partner of {compact.name}: its members can update "
+                "its details once signed in",
+                "name",
+            )
+        join.save()
+        actor.audit("created", "join_request", join.ref, compact=compact, version=1,
+                    after={name: getattr(join, name) for name in REQUEST_FIELDS},
+                    summary=f"{join.name} asked to join {compact.name}")  # fmt: skip
+    return join
+
+
+def match(join: JoinRequest) -> Organisation | None:
+    """The organisation of the register a request names, by the one matcher's keys and
+    order (org-id, charity number, company number, name); two org-ids are two
+    organisations."""
+    who = identify({"id": join.org_id, "name": join.name, "charityNumber": join.charity_number,
+                    "companyNumber": join.company_number})  # fmt: skip
+    register = Organisation.objects.filter(compact=join.compact)
+    for field, key in identity_keys(who):
+        for found in register.filter(**{f"{field}__iexact": key}).order_by("pk")[:2]:
+            if not other_org_id(found.org_id, who.org_id):
+                return found
+    return None
+
+
+def _pending(actor: Actor, compact: Compact, pk: int, version: int) -> JoinRequest:
+    if not actor.is_officer(compact):
+        raise Refused("Only the Compact officer can approve or decline a request to join")
+    join = JoinRequest.objects.select_for_update().filter(compact=compact, pk=pk).first()
+    if join is None:
+        raise NotFound("No such request to join")
+    if join.version != version:
+        raise Stale(join, changes_since(compact, "join_request", join.ref, version))
+    if join.status != JoinStatus.PENDING:
+        raise Invalid(f"This request was {join.get_status_display().lower()} already")
+    return join
+
+
+def _decide(actor: Actor, join: JoinRequest, status: str, summary: str, **values: Any) -> None:
+    before = {"status": join.status}
+    join.status, join.decided_at, join.version = status, timezone.now(), join.version + 1
+    join.decided_by = actor.user if getattr(actor.user, "is_authenticated", False) else None
+    for name, value in values.items():
+        setattr(join, name, value)
+    join.save()
+    actor.audit("changed", "join_request", join.ref, compact=join.compact, before=before,
+                after={"status": status, "reason": join.reason}, version=join.version,
+                summary=summary)  # fmt: skip
+
+
+def _new_ref(compact: Compact, name: str) -> str:
+    base = slugify(name)[:80].strip("-") or "organisation"
+    taken = set(
+        Organisation.objects.filter(compact=compact, ref__startswith=base).values_list(
+            "ref", flat=True
+        )
+    )
+    ref, number = base, 1
+    while ref in taken:
+        number += 1
+        ref = f"{base}-{number}"
+    return ref
+
+
+def approve(actor: Actor, compact: Compact, pk: int, *, version: int) -> Organisation:
+    """The organisation becomes a partner (an organisation known from imported data is the
+    same organisation, not a second entry), with its Compact lead, its signature of the
+    edition in force on the day it asked, and the person who signed as a contact."""
+    with changing():
+        join = _pending(actor, compact, pk, version)
+        found = match(join)
+        values: dict[str, Any] = {
+            "partner": True, "lead_status": join.lead_status, "lead_name": join.lead_name,
+            "lead_role": _lead_role_stored(join.lead_role),
+        }  # fmt: skip
+        for name in ("sector", "kind", "charity_number", "company_number", "org_id"):
+            if found is None or not getattr(found, name):  # what the register knows stays
+                values[name] = getattr(join, name)
+        if found is None:
+            values.update(name=join.name, source=SOURCE)
+        organisation, _ = write_organisation(
+            actor, compact, found.ref if found else _new_ref(compact, join.name), values,
+            mode="update" if found else "create", summary=f"{join.name} joined {compact.name}",
+        )  # fmt: skip
+        if not organisation.signatures.filter(edition=join.edition).exists():
+            signed_on = timezone.localdate(join.submitted)
+            save_entry(actor, Signature(organisation=organisation, edition=join.edition,
+                                        signed_on=signed_on))  # fmt: skip
+        save_entry(actor, Contact(organisation=organisation, name=join.signer_name,
+                                  role=join.signer_role, email=join.signer_email))  # fmt: skip
+        _decide(
+            actor, join, JoinStatus.APPROVED, organisation=organisation,
+            summary=f"{organisation.name} joined: {join.signer_name} ({join.signer_role}) "
+            f"signed the {edition_words(join.edition)}",
+        )  # fmt: skip
+        refresh([organisation])
+    return organisation
+
+
+def edition_words(edition: Edition) -> str:
+    """An edition as its file names it for people: "refreshed edition"."""
+    core = editions_of(edition.compact).get(edition.slug)
+    return core.short_name or core.edition_name or core.title
+
+
+def _reason(reason: str, what: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(f"Enter the reason {what}", "reason")
+    if len(reason) > REASON_LENGTH:
+        raise Invalid(f"The reason must be {REASON_LENGTH:,} characters or fewer", "reason")
+    return reason
+
+
+def decline(actor: Actor, compact: Compact, pk: int, *, version: int, reason: str) -> JoinRequest:
+    with changing():
+        join = _pending(actor, compact, pk, version)
+        reason = _reason(reason, "the request is declined")
+        _decide(actor, join, JoinStatus.DECLINED, reason=reason,
+                summary=f"The request of {join.name} to join was declined: {reason}")  # fmt: skip
+    return join
+
+
+def _require_member(actor: Actor, organisation: Organisation) -> None:
+    compact = organisation.compact
+    if not (actor.is_officer(compact) or
+            organisation.pk in permissions.organisation_ids(actor.user, compact)):  # fmt: skip
+        raise Refused(f"Only the members of {organisation.name} or the Compact officer can do this")
+
+
+def _change_own(
+    actor: Actor, organisation: Organisation, values: dict[str, Any], *, version: int,
+    summary: str,
+) -> Organisation:  # fmt: skip
+    """Change fields of a partner's own entry, from the version its member read."""
+    _require_member(actor, organisation)
+    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if stored.version != version:
+        raise Stale(stored, changes_since(stored.compact, "organisation", stored.ref, version))
+    before = {**stored.as_record(), **{name: getattr(stored, name) for name in values}}
+    for name, value in values.items():
+        setattr(stored, name, value)
+    after = {**stored.as_record(), **{name: getattr(stored, name) for name in values}}
+    if before == after:
+        return stored
+    stored.version += 1
+    stored.save()
+    actor.audit("changed", "organisation", stored.ref, compact=stored.compact, before=before,
+                after=after, version=stored.version, summary=summary)  # fmt: skip
+    refresh([stored])
+    return stored
+
+
+def update_details(
+    actor: Actor, organisation: Organisation, values: dict[str, Any], *, version: int
+) -> Organisation:
+    """A partner's Compact lead and whether it pays for its volunteers' DBS checks."""
+    values = {name: values[name] for name in OWN_FIELDS if name in values}
+    if values.get("lead_status") != LeadStatus.NOMINATED:
+        values.update(lead_name="", lead_role="")
+    else:
+        values["lead_role"] = _lead_role_stored(values.get("lead_role") or "")
+    with changing():
+        return _change_own(actor, organisation, values, version=version,
+                           summary=f"{organisation.name} updated its details")  # fmt: skip
+
+
+def leave(actor: Actor, organisation: Organisation, *, version: int, reason: str) -> Organisation:
+    """The organisation stops being a partner; its records and signatures are kept."""
+    reason = _reason(reason, f"{organisation.name} leaves the Compact")
+    with changing():
+        if not organisation.partner:
+            raise Invalid(f"{organisation.name} is not a partner of the Compact")
+        return _change_own(
+            actor, organisation, {"partner": False}, version=version,
+            summary=f"{organisation.name} left {organisation.compact.name}: {reason}",
+        )  # fmt: skip
+
+
+def add_contact(actor: Actor, organisation: Organisation, values: dict[str, str]) -> Contact:
+    with changing():
+        _require_member(actor, organisation)
+        contact = Contact(organisation=organisation, **values)
+        try:
+            contact.full_clean(exclude=["organisation"])
+        except ValidationError as error:
+            raise _first_problem(error) from error
+        contact.save()
+        actor.audit("created", "contact", organisation.ref, compact=organisation.compact,
+                    after=_entry_values(contact), summary=f"{contact.name} is a contact of "
+                    f"{organisation.name}")  # fmt: skip
+    return contact
+
+
+def remove_contact(actor: Actor, organisation: Organisation, pk: int) -> None:
+    with changing():
+        _require_member(actor, organisation)
+        contact = organisation.contacts.filter(pk=pk).first()
+        if contact is None:
+            raise NotFound("No such contact")
+        actor.audit("deleted", "contact", organisation.ref, compact=organisation.compact,
+                    before=_entry_values(contact), summary=f"{contact.name} is no longer a "
+                    f"contact of {organisation.name}")  # fmt: skip
+        contact.delete()
