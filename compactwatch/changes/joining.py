@@ -27,7 +27,12 @@ from compactwatch.changes.base import (
     changes_since,
     changing,
 )
-from compactwatch.changes.register import _entry_values, save_entry, write_organisation
+from compactwatch.changes.register import (
+    MEMBERS_MAY_CHANGE,
+    _entry_values,
+    save_entry,
+    write_organisation,
+)
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact, Edition
 from compactwatch.findings.services import refresh
@@ -48,7 +53,6 @@ REQUEST_FIELDS = ("name", "sector", "kind", "charity_number", "company_number", 
                   "signer_name", "signer_role", "signer_email", "lead_status", "lead_name",
                   "lead_role")  # fmt: skip
 # What a partner's member may change of its own entry.
-OWN_FIELDS = ("lead_status", "lead_name", "lead_role", "dbs_checks_paid")
 REASON_LENGTH = 2000
 SOURCE = "Join the Compact form"
 
@@ -236,22 +240,14 @@ def _change_own(
     actor: Actor, organisation: Organisation, values: dict[str, Any], *, version: int,
     summary: str,
 ) -> Organisation:  # fmt: skip
-    """Change fields of a partner's own entry, from the version its member read."""
-    _require_member(actor, organisation)
-    stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    if stored.version != version:
-        raise Stale(stored, changes_since(stored.compact, "organisation", stored.ref, version))
-    before = {**stored.as_record(), **{name: getattr(stored, name) for name in values}}
-    for name, value in values.items():
-        setattr(stored, name, value)
-    after = {**stored.as_record(), **{name: getattr(stored, name) for name in values}}
-    if before == after:
-        return stored
-    stored.version += 1
-    stored.save()
-    actor.audit("changed", "organisation", stored.ref, compact=stored.compact, before=before,
-                after=after, version=stored.version, summary=summary)  # fmt: skip
-    refresh([stored])
+    """Change fields of a partner's own entry, from the version its member read (the
+    register's one write, which lets a member change what MEMBERS_MAY_CHANGE names)."""
+    stored, changed = write_organisation(
+        actor, organisation.compact, organisation.ref, values, mode="update", version=version,
+        summary=summary,
+    )  # fmt: skip
+    if changed:
+        refresh([stored])
     return stored
 
 
@@ -259,7 +255,7 @@ def update_details(
     actor: Actor, organisation: Organisation, values: dict[str, Any], *, version: int
 ) -> Organisation:
     """A partner's Compact lead and whether it pays for its volunteers' DBS checks."""
-    values = {name: values[name] for name in OWN_FIELDS if name in values}
+    values = {name: values[name] for name in MEMBERS_MAY_CHANGE if name in values}
     if values.get("lead_status") != LeadStatus.NOMINATED:
         values.update(lead_name="", lead_role="")
     else:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Model
 
+from compactwatch import permissions
 from compactwatch.changes.base import (
     Actor,
     NotFound,
@@ -33,6 +34,29 @@ def _require_officer(actor: Actor, compact: Compact) -> None:
         raise Refused(OFFICERS_ONLY)
 
 
+# What a partner's own members may change of its entry (its Compact lead under 2007 5.4,
+# its DBS undertaking), and leaving: `partner` set to False, never to True.
+MEMBERS_MAY_CHANGE = ("lead_status", "lead_name", "lead_role", "dbs_checks_paid")
+
+
+def _require_writer(
+    actor: Actor, compact: Compact, stored: Organisation | None, values: dict[str, Any]
+) -> None:
+    """The officer writes any entry; a member of a partner changes only what
+    MEMBERS_MAY_CHANGE names of its own entry, or takes it out of the Compact."""
+    if actor.is_officer(compact):
+        return
+    leaving = values.get("partner", False) is False
+    own = (
+        stored is not None
+        and stored.pk in permissions.organisation_ids(actor.user, compact)
+        and set(values) <= {*MEMBERS_MAY_CHANGE, "partner"}
+        and leaving
+    )
+    if not own:
+        raise Refused(OFFICERS_ONLY)
+
+
 def write_organisation(
     actor: Actor,
     compact: Compact,
@@ -45,12 +69,12 @@ def write_organisation(
 ) -> tuple[Organisation, bool]:
     """Create or change one entry of the register (inside `changing()`); returns it and
     whether anything changed. Findings are left to the caller."""
-    _require_officer(actor, compact)
     stored = (
         Organisation.objects.select_for_update().filter(compact=compact, ref=ref).first()
         if ref
         else None
     )
+    _require_writer(actor, compact, stored, values)
     if stored is None and mode == "update":
         raise NotFound("No such organisation in the register")
     if stored is not None and mode == "create":

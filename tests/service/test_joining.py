@@ -322,3 +322,30 @@ def test_another_partners_member_cannot_edit_or_leave_for_it(client, compact, co
     assert client.get(f"{C}/your-organisation/hunts-forum/").status_code == 302
     forum.refresh_from_db()
     assert forum.partner and forum.version == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"name": "Renamed by a member"},  # not the member's to change
+        {"lead_name": "A. Person", "sector": "public"},  # one allowed field beside one not
+        {"partner": True},  # joining again is the officer's decision
+    ],
+)
+def test_a_member_changes_only_its_lead_and_dbs_undertaking(compact, group_member, values):
+    from compactwatch.changes.base import changing
+    from compactwatch.changes.register import write_organisation
+
+    hunts = compact.organisations.get(ref="hunts-forum")
+    audited = AuditEntry.objects.count()
+    with pytest.raises(Refused), changing():
+        write_organisation(Actor(group_member, "form"), compact, "hunts-forum", values,
+                           mode="update", version=hunts.version)  # fmt: skip
+    hunts.refresh_from_db()
+    assert (hunts.name, hunts.sector, hunts.partner, hunts.lead_name) == (
+        "Hunts Forum",
+        "voluntary",
+        True,
+        compact.organisations.get(ref="hunts-forum").lead_name,
+    )
+    assert AuditEntry.objects.count() == audited

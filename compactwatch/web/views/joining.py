@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from compactwatch import permissions
 from compactwatch.changes import joining
 from compactwatch.changes.base import Actor, ChangeRefused, Invalid, NotFound, Stale
+from compactwatch.changes.register import MEMBERS_MAY_CHANGE
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import (
     KIND_WORDS,
@@ -79,7 +80,7 @@ class JoinForm(GovukForm):
 
 class DetailsForm(OrganisationForm):
     class Meta(OrganisationForm.Meta):
-        fields = list(joining.OWN_FIELDS)
+        fields = list(MEMBERS_MAY_CHANGE)
 
 
 class ContactForm(GovukForm):
