@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
 from compactwatch.imports.models import ImportJob, Phase, Status
+from compactwatch.records.amounts import figure
 from compactwatch.threesixtygiving.mapping import DURATION, DURATION_FROM_AWARD
 
 
@@ -119,7 +120,7 @@ def _amount(text: str) -> str:
         value = Decimal(text)
     except (InvalidOperation, TypeError):
         return str(text)
-    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return figure(value)
 
 
 def _day(text: str) -> str:

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from compactwatch.changes.records import Resolver
 from compactwatch.findings.treatment import title
 from compactwatch.params import BadQuery
+from compactwatch.records.amounts import figure
 from compactwatch.records.models import REF_LENGTH, FundingAgreement
 from compactwatch.records.search import Matches, search_agreements
 
@@ -31,9 +32,8 @@ CURRENCY_SIGNS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
 def _amount(agreement: FundingAgreement) -> str:
     amount: Decimal = agreement.amount
-    figure = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
     sign = CURRENCY_SIGNS.get(agreement.currency or "GBP")
-    return f"{sign}{figure}" if sign else f"{figure} {agreement.currency}"
+    return f"{sign}{figure(amount)}" if sign else f"{figure(amount)} {agreement.currency}"
 
 
 def agreement_label(agreement: FundingAgreement) -> str:

@@ -29,6 +29,7 @@ from compactwatch.organisations.models import (
     Organisation,
     Signature,
 )
+from compactwatch.records.amounts import figure
 from compactwatch.records.format import Evidence, Party
 from compactwatch.records.models import RECORD_MODELS
 
@@ -205,7 +206,7 @@ class Reader:
                 return value
         if isinstance(field, models.DecimalField):
             try:
-                return f"{Decimal(str(value)):,.2f}".removesuffix(".00")
+                return figure(Decimal(str(value)))
             except InvalidOperation:
                 return str(value)
         return str(value)

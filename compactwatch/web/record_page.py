@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.formats import date_format
 
 from compactwatch.findings.treatment import ROLES, title
+from compactwatch.records.amounts import figure
 from compactwatch.records.format import AgreementRef, Evidence, Party, Plain
 from compactwatch.records.models import Record
 
@@ -65,7 +66,7 @@ def _field(record: Record, key: str, kind: Plain) -> Field:
         return Field(label, value.replace("_", " ").capitalize())
     if key == "amount" and isinstance(value, Decimal):
         currency = getattr(record, "currency", "") or "GBP"
-        money = f"{value:,.2f}".removesuffix(".00")
+        money = figure(value)
         return Field(label, f"£{money}" if currency == "GBP" else f"{money} {currency}")
     return Field(label, _words(value))
 
