@@ -72,3 +72,29 @@ class RequestSizeLimit:
             return api_refusal(status, message)
         return render(request, "web/error.html", {"title": "The file is too large",
                                                   "message": message}, status=status)  # fmt: skip
+
+
+HOUR = 3600
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address as django-axes reads it (its proxy settings apply here too)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
+def over_join_limit(request: HttpRequest) -> bool:
+    """Counts a request to join from the client's address; True once more than
+    JOIN_REQUESTS_PER_HOUR were sent from it in the hour since its first (a fixed window,
+    kept in Django's cache: per process with the default local-memory cache)."""
+    from django.core.cache import cache
+
+    key = f"join-requests:{client_address(request)}"
+    cache.add(key, 0, timeout=HOUR)  # starts the window; does nothing if one is open
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window closed between the two calls
+        cache.set(key, 1, timeout=HOUR)
+        count = 1
+    return count > settings.JOIN_REQUESTS_PER_HOUR

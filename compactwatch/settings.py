@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files for the API documentation, served from here
     "axes",
+    "django_otp",  # two-factor sign-in (compactwatch/changes/two_factor.py)
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "compactwatch.compacts",
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An officer required to use two-factor sign-in sets it up before anything else.
+    "compactwatch.web.two_factor.TwoFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes must come last: it locks out repeated failed sign-ins.
@@ -127,7 +131,14 @@ UPLOAD_LIMITS = {
     "web:upload": int(os.environ.get("COMPACTWATCH_RECORDS_UPLOAD_MB", "20")) << 20,
     "web:imports": int(os.environ.get("COMPACTWATCH_IMPORT_UPLOAD_MB", "600")) << 20,
     "api:imports": int(os.environ.get("COMPACTWATCH_IMPORT_UPLOAD_MB", "600")) << 20,
+    # An edition file is some 50 KB; its confirmation carries the text back as a form field,
+    # which Django bounds by DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so 1 MB leaves room.
+    "web:edition_upload": 1 << 20,
 }
+
+# Requests to join sent from one client address in an hour (the public form;
+# compactwatch/limits.py counts them in Django's cache).
+JOIN_REQUESTS_PER_HOUR = int(os.environ.get("COMPACTWATCH_JOIN_REQUESTS_PER_HOUR", "5"))
 
 # A running import's worker beats every 10 seconds; this long a silence means it stopped.
 IMPORT_STALL_SECONDS = int(os.environ.get("COMPACTWATCH_IMPORT_STALL_SECONDS", "60"))
@@ -163,6 +174,15 @@ AXES_COOLOFF_TIME = 0.25  # hours: a quarter of an hour after five failed attemp
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+
+# Two-factor sign-in (django-otp's TOTP): anyone may turn it on from their Account page.
+# COMPACTWATCH_REQUIRE_TWO_FACTOR=1 requires it of every Compact officer, who is sent to
+# set it up after signing in (off in the demonstration). A wrong code counts as a failed
+# sign-in for django-axes, and django-otp slows each further try.
+TWO_FACTOR_REQUIRED_FOR_OFFICERS = os.environ.get("COMPACTWATCH_REQUIRE_TWO_FACTOR", "") == "1"
+OTP_TOTP_ISSUER = "compactwatch"
+# How long after the password the code may be given, in seconds.
+TWO_FACTOR_PENDING_SECONDS = 300
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

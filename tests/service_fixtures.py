@@ -30,6 +30,14 @@ def _data_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Counts kept in the cache (the public forms' rate limits) start at nothing in each test.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _close_the_jobs_connection():
     # Imports report progress through a second connection; close it so that PostgreSQL
     # can drop the test database at the end.

@@ -275,6 +275,11 @@ class ImportJobSerializer(serializers.Serializer):
 class CredentialsSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    code = serializers.CharField(
+        required=False,
+        help_text="The current code from the authenticator app, for an account with "
+        "two-factor sign-in on",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

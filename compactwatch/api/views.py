@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import user_login_failed
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +28,7 @@ from compactwatch.api.authentication import fresh_token
 from compactwatch.api.errors import ApiError, errors_response
 from compactwatch.api.parsers import BoundedJSONParser
 from compactwatch.api.schema import ETAG, IF_MATCH, STALE_ETAG, errors
+from compactwatch.changes import two_factor
 from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Refused, Stale, Taken
 from compactwatch.changes.records import (
     Resolver,
@@ -74,7 +77,24 @@ class Token(ObtainAuthToken):
                 raise ApiError(429, "Too many failed sign-ins: try again in a quarter of an "
                                "hour") from None  # fmt: skip
             raise
-        return Response({"token": fresh_token(credentials.validated_data["user"]).key})
+        user = credentials.validated_data["user"]
+        if two_factor.is_on(user):
+            _second_factor(request, user, str(request.data.get("code") or ""))
+        return Response({"token": fresh_token(user).key})
+
+
+def _second_factor(request: Request, user: Any, code: str) -> None:
+    """An account with two-factor sign-in gets a token only with a current code, as the site
+    asks for one after the password; a wrong code is a failed sign-in for django-axes."""
+    if not code:
+        raise ApiError(401, "This account uses two-factor sign-in: send the current code from "
+                       "the authenticator app as `code` with the username and password")  # fmt: skip
+    if two_factor.throttled(user):
+        raise ApiError(429, two_factor.TOO_SOON)
+    if not two_factor.check(user, code):
+        credentials = {settings.AXES_USERNAME_FORM_FIELD: user.get_username()}
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        raise ApiError(401, two_factor.WRONG_CODE)
 
 
 @extend_schema_view(get=extend_schema(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -33,6 +34,7 @@ from compactwatch.changes.register import (
     save_entry,
     write_organisation,
 )
+from compactwatch.compact.words import as_stored
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact, Edition
 from compactwatch.findings.services import refresh
@@ -68,12 +70,26 @@ def _first_problem(error: ValidationError) -> Invalid:
     return Invalid(messages[0], None if field == "__all__" else field)
 
 
-def _lead_role_stored(words: str) -> str:
-    """A lead's role as the register stores the roles the 2007 edition names
-    (`board_member`); other words as typed."""
-    typed = " ".join(words.split())
-    return next((key for key, word in LEAD_ROLE_WORDS.items() if word.lower() == typed.lower()),
-                typed)  # fmt: skip
+def _taken(compact: Compact, values: dict[str, Any]) -> Taken:
+    """Taken for the field whose org-id or charity number a pending request holds (field
+    None when neither does, for the caller to tell)."""
+    pending = JoinRequest.objects.filter(compact=compact, status=JoinStatus.PENDING)
+    for field in ("org_id", "charity_number"):
+        value = values[field]
+        if value and pending.filter(**{f"{field}__iexact": value}).exists():
+            return Taken(
+                f"A request to join for the organisation with this "
+                f"{'org-id' if field == 'org_id' else 'charity number'} is already waiting "
+                "for the Compact officer",
+                field,
+            )
+    return Taken("A request to join for this organisation is already waiting for the Compact "
+                 "officer")  # fmt: skip
+
+
+def _account(actor: Actor) -> Any:
+    """The account acting, for what it records (None at the command line)."""
+    return actor.user if getattr(actor.user, "is_authenticated", False) else None
 
 
 def submit(actor: Actor, compact: Compact, values: dict[str, Any]) -> JoinRequest:
@@ -93,16 +109,9 @@ def submit(actor: Actor, compact: Compact, values: dict[str, Any]) -> JoinReques
             join.full_clean(exclude=["compact", "edition", "organisation", "decided_by"])
         except ValidationError as error:
             raise _first_problem(error) from error
-        pending = JoinRequest.objects.filter(compact=compact, status=JoinStatus.PENDING)
-        for field in ("org_id", "charity_number"):
-            value = values[field]
-            if value and pending.filter(**{f"{field}__iexact": value}).exists():
-                raise Taken(
-                    f"A request to join for the organisation with this "
-                    f"{'org-id' if field == 'org_id' else 'charity number'} is already waiting "
-                    "for the Compact officer",
-                    field,
-                )
+        taken = _taken(compact, values)
+        if taken.field:
+            raise taken
         found = match(join)
         if found is not None and found.partner:
             raise Taken(
@@ -110,7 +119,13 @@ def submit(actor: Actor, compact: Compact, values: dict[str, Any]) -> JoinReques
                 "its details once signed in",
                 "name",
             )
-        join.save()
+        try:
+            with transaction.atomic():
+                join.save()
+        except IntegrityError as error:
+            # Sent at the same moment as another request for the same organisation: the
+            # database's one-pending-request constraints let one of the two be stored.
+            raise _taken(compact, values) from error
         actor.audit("created", "join_request", join.ref, compact=compact, version=1,
                     after={name: getattr(join, name) for name in REQUEST_FIELDS},
                     summary=f"{join.name} asked to join {compact.name}")  # fmt: skip
@@ -179,7 +194,7 @@ def approve(actor: Actor, compact: Compact, pk: int, *, version: int) -> Organis
         found = match(join)
         values: dict[str, Any] = {
             "partner": True, "lead_status": join.lead_status, "lead_name": join.lead_name,
-            "lead_role": _lead_role_stored(join.lead_role),
+            "lead_role": as_stored(join.lead_role, LEAD_ROLE_WORDS),
         }  # fmt: skip
         for name in ("sector", "kind", "charity_number", "company_number", "org_id"):
             if found is None or not getattr(found, name):  # what the register knows stays
@@ -192,23 +207,20 @@ def approve(actor: Actor, compact: Compact, pk: int, *, version: int) -> Organis
         )  # fmt: skip
         if not organisation.signatures.filter(edition=join.edition).exists():
             signed_on = timezone.localdate(join.submitted)
-            save_entry(actor, Signature(organisation=organisation, edition=join.edition,
-                                        signed_on=signed_on))  # fmt: skip
+            save_entry(actor, Signature(
+                organisation=organisation, edition=join.edition, signed_on=signed_on,
+                signer_name=join.signer_name, signer_role=join.signer_role,
+                recorded_by=_account(actor),
+            ))  # fmt: skip
         save_entry(actor, Contact(organisation=organisation, name=join.signer_name,
                                   role=join.signer_role, email=join.signer_email))  # fmt: skip
         _decide(
             actor, join, JoinStatus.APPROVED, organisation=organisation,
             summary=f"{organisation.name} joined: {join.signer_name} ({join.signer_role}) "
-            f"signed the {edition_words(join.edition)}",
+            f"signed the {join.edition.name}",
         )  # fmt: skip
         refresh([organisation])
     return organisation
-
-
-def edition_words(edition: Edition) -> str:
-    """An edition as its file names it for people: "refreshed edition"."""
-    core = editions_of(edition.compact).get(edition.slug)
-    return core.short_name or core.edition_name or core.title
 
 
 def _reason(reason: str, what: str) -> str:
@@ -259,7 +271,7 @@ def update_details(
     if values.get("lead_status") != LeadStatus.NOMINATED:
         values.update(lead_name="", lead_role="")
     else:
-        values["lead_role"] = _lead_role_stored(values.get("lead_role") or "")
+        values["lead_role"] = as_stored(values.get("lead_role") or "", LEAD_ROLE_WORDS)
     with changing():
         return _change_own(actor, organisation, values, version=version,
                            summary=f"{organisation.name} updated its details")  # fmt: skip
@@ -275,6 +287,75 @@ def leave(actor: Actor, organisation: Organisation, *, version: int, reason: str
             actor, organisation, {"partner": False}, version=version,
             summary=f"{organisation.name} left {organisation.compact.name}: {reason}",
         )  # fmt: skip
+
+
+SIGNER_LENGTH = 200  # Signature.signer_name and signer_role
+
+
+def _signer(value: str, field: str, what: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise Invalid(f"Enter {what}", field)
+    if len(value) > SIGNER_LENGTH:
+        raise Invalid(f"{what[:1].upper()}{what[1:]} must be {SIGNER_LENGTH} characters or "
+                      "fewer", field)  # fmt: skip
+    return value
+
+
+def unsigned(organisation: Organisation) -> Edition | None:
+    """The edition in force, if the partner has not signed it (a new edition adopted since
+    it last signed); None when it has, or when it is no partner."""
+    edition = edition_to_sign(organisation.compact)
+    if edition is None or not organisation.partner:
+        return None
+    return None if organisation.signatures.filter(edition=edition).exists() else edition
+
+
+def partners_not_signed(compact: Compact) -> tuple[Edition | None, list[Organisation]]:
+    """The edition in force and the partners that have not signed it, for the officer."""
+    edition = edition_to_sign(compact)
+    if edition is None:
+        return None, []
+    partners = compact.organisations.filter(partner=True).exclude(signatures__edition=edition)
+    return edition, list(partners.order_by("name"))
+
+
+def sign_edition(
+    actor: Actor, organisation: Organisation, edition: Edition, signer_name: str,
+    signer_role: str,
+) -> Signature:  # fmt: skip
+    """A partner signs the edition in force, by one of its members (or the officer for it),
+    once: who signed (name and role as typed), the account that recorded it, today's date."""
+    compact = organisation.compact
+    with changing():
+        _require_member(actor, organisation)
+        if edition.compact_id != compact.pk:
+            raise NotFound("No such edition of the Compact")
+        # One signature at a time for the organisation: the second of two waits here, then
+        # finds the first.
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if not organisation.partner:
+            raise Invalid(f"{organisation.name} is not a partner of {compact.name}: to join, "
+                          "send the Join the Compact form")  # fmt: skip
+        words = edition.name
+        if edition != edition_to_sign(compact):
+            raise Invalid(f"The {words} is not the edition in force, so it cannot be signed now")
+        if organisation.signatures.filter(edition=edition).exists():
+            raise Taken(f"{organisation.name} has signed the {words} already")
+        name = _signer(signer_name, "signer_name", "the name of the person signing")
+        role = _signer(signer_role, "signer_role", "their role in the organisation")
+        signature = Signature(organisation=organisation, edition=edition,
+                              signed_on=timezone.localdate(), signer_name=name,
+                              signer_role=role, recorded_by=_account(actor))  # fmt: skip
+        try:
+            with transaction.atomic():
+                signature.save()
+        except IntegrityError as error:  # signed from two pages at once
+            raise Taken(f"{organisation.name} has signed the {words} already") from error
+        actor.audit("created", "signature", organisation.ref, compact=compact,
+                    after=_entry_values(signature),
+                    summary=f"{organisation.name} signed the {words}: {name} ({role})")  # fmt: skip
+    return signature
 
 
 def add_contact(actor: Actor, organisation: Organisation, values: dict[str, str]) -> Contact:

@@ -18,7 +18,8 @@ from typing import IO
 
 import orjson
 
-from compactwatch.cli.common import add_format, choose_edition, iso_date, load_editions
+from compactwatch.cli.common import add_format, choose_edition, iso_date
+from compactwatch.cli.editions import editions_for
 from compactwatch.cli.report import write_text_report
 from compactwatch.compact.engine import check_records
 from compactwatch.compact.findings import Finding, Status
@@ -41,6 +42,12 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="records file(s)")
     parser.add_argument("--edition", metavar="ID", help="judge every record by this edition")
     parser.add_argument(
+        "--compact",
+        metavar="SLUG",
+        help="judge by a Compact's editions as stored in the database (default: the shipped "
+        "editions)",
+    )
+    parser.add_argument(
         "--as-of", type=iso_date, metavar="YYYY-MM-DD", help="the date to judge on (default: today)"
     )
     add_format(parser)
@@ -52,7 +59,7 @@ def _say(lines: Iterable[str]) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = editions_for(arguments.compact)
     edition = choose_edition(editions, arguments.edition)
     as_of = arguments.as_of or date.today()
     try:

@@ -20,11 +20,12 @@ from compactwatch.cli.common import (
     load_editions,
 )
 from compactwatch.cli.database import known_compact, open_database
-from compactwatch.cli.edition_files import EditionFileProblems, read_edition
 from compactwatch.compact.compact import CompactEditions
 from compactwatch.compact.dates import format_date
-from compactwatch.compact.diff import StandardChange, describe_parameter, diff_editions
+from compactwatch.compact.diff import describe_parameter, diff_editions
 from compactwatch.compact.edition import Commitment, Edition
+from compactwatch.compact.edition_changes import Paragraphs, loading_preview, standard_changes
+from compactwatch.compact.loader import EditionProblems, read_edition_file
 from compactwatch.compact.records import printable
 
 
@@ -86,7 +87,11 @@ def _add_compact(parser: argparse.ArgumentParser) -> None:
 
 
 def _editions(arguments: argparse.Namespace) -> CompactEditions:
-    slug = getattr(arguments, "compact", None)
+    return editions_for(getattr(arguments, "compact", None))
+
+
+def editions_for(slug: str | None) -> CompactEditions:
+    """A Compact's editions as stored in the database, or the shipped ones (no slug)."""
     if slug is None:
         return load_editions()
     open_database()
@@ -211,37 +216,23 @@ def diff_command(arguments: argparse.Namespace) -> int:
         sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2))
         sys.stdout.write("\n")
         return 0
-    print_changes(before, after, changes)
+    print_paragraphs(standard_changes(before, after, changes))
     return 0
 
 
-def print_changes(before: Edition, after: Edition, changes: list[StandardChange]) -> None:
-    print(f"Measurable standards: {before.id} -> {after.id}\n")
-    for change in changes:
-        if change.change == "added":
-            commitment, standard = change.after
-            print(f"New in {after.id} ({commitment.ref}): {change.title}. {standard.summary}.")
-        elif change.change == "removed":
-            commitment, standard = change.before
-            print(f"Not in {after.id} (was {commitment.ref}): {change.title}. {standard.summary}.")
-        elif change.change == "unchanged":
-            print(f"Unchanged: {change.title} ({change.before[0].ref} -> {change.after[0].ref}).")
-        else:
-            print(f"Changed: {change.title} ({change.before[0].ref} -> {change.after[0].ref})")
-            print(f"  was: {change.before[1].summary}.")
-            print(f"  now: {change.after[1].summary}.")
-            for item in change.parameters:
-                name = item.name.replace("_", " ")
-                print(f"  {name}: {item.before or 'not set'} -> {item.after or 'not set'}")
-        print()
+def print_paragraphs(paragraphs: Paragraphs) -> None:
+    for lines in paragraphs:
+        print("\n".join(lines), end="\n\n")
 
 
 def load_command(arguments: argparse.Namespace) -> int:
     try:
-        edition, document = read_edition(arguments.file)
-    except EditionFileProblems as error:
+        edition, document = read_edition_file(arguments.file)
+    except EditionProblems as error:
         for problem in error.problems:
-            print(f"compactwatch: {printable(problem)}", file=sys.stderr)
+            # A commitment's ref says where its problem is; any other problem needs its line.
+            text = problem.describe(line=problem.commitment is None)
+            print(f"compactwatch: {printable(text)}", file=sys.stderr)
         count = len(error.problems)
         print(f"compactwatch: {count} problem{'s' if count > 1 else ''} in the file; "
               "nothing was stored.", file=sys.stderr)  # fmt: skip
@@ -254,16 +245,7 @@ def load_command(arguments: argparse.Namespace) -> int:
     compact = known_compact(arguments.compact)
     editions = editions_of(compact)
     current = editions.in_force_on(date.today()) or next(reversed(list(editions)), None)
-    if current is None:
-        print(f"{edition.title}: {edition.edition_name} is the first edition of {compact.name}.")
-    elif current.id != edition.id:
-        print(f"Against the edition in force ({current.title}: {current.edition_name}):")
-        _print_text_changes(current, edition)
-        changes = [c for c in diff_editions(current, edition) if c.change != "unchanged"]
-        if changes:
-            print_changes(current, edition, changes)
-        else:
-            print("The measurable standards are the same.\n")
+    print_paragraphs(loading_preview(current, edition, compact.name))
     try:
         row, recheck = load_edition(Actor.system(), compact, document, arguments.file.name,
                                     arguments.in_force_from)  # fmt: skip
@@ -278,23 +260,6 @@ def load_command(arguments: argparse.Namespace) -> int:
         "(`compactwatch serve` runs it)."
     )
     return 0
-
-
-def _print_text_changes(before: Edition, after: Edition) -> None:
-    old = {commitment.ref: commitment.text for commitment in before.commitments}
-    new = {commitment.ref: commitment.text for commitment in after.commitments}
-    added = [ref for ref in new if ref not in old]
-    gone = [ref for ref in old if ref not in new]
-    reworded = [ref for ref in new if ref in old and new[ref] != old[ref]]
-    print(f"  {len(new)} commitments ({len(after.measurable_commitments)} measurable).")
-    for label, refs in (
-        ("New", added),
-        ("No longer there", gone),
-        ("Worded differently", reworded),
-    ):
-        if refs:
-            print(f"  {label}: {', '.join(refs)}.")
-    print()
 
 
 def export_command(arguments: argparse.Namespace) -> int:

@@ -12,8 +12,8 @@ from compactwatch.cli.common import (
     add_format,
     choose_edition,
     iso_date,
-    load_editions,
 )
+from compactwatch.cli.editions import editions_for
 from compactwatch.compact.dates import describe_amount, format_date
 from compactwatch.compact.planning import NothingToPlan, Plan, plan_consultation, plan_notice
 
@@ -26,6 +26,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     notice.add_argument("--effective", type=iso_date, required=True, metavar="YYYY-MM-DD")
     notice.add_argument("--edition", metavar="ID")
+    _add_compact(notice)
     add_format(notice)
     notice.set_defaults(handler=run_notice)
     consultation = kinds.add_parser(
@@ -33,12 +34,22 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     consultation.add_argument("--opens", type=iso_date, required=True, metavar="YYYY-MM-DD")
     consultation.add_argument("--edition", metavar="ID")
+    _add_compact(consultation)
     add_format(consultation)
     consultation.set_defaults(handler=run_consultation)
 
 
+def _add_compact(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--compact",
+        metavar="SLUG",
+        help="plan by a Compact's editions as stored in the database (default: the shipped "
+        "editions)",
+    )
+
+
 def run_notice(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = editions_for(arguments.compact)
     try:
         plan = plan_notice(
             editions, arguments.effective, choose_edition(editions, arguments.edition)
@@ -62,7 +73,7 @@ def run_notice(arguments: argparse.Namespace) -> int:
 
 
 def run_consultation(arguments: argparse.Namespace) -> int:
-    editions = load_editions()
+    editions = editions_for(arguments.compact)
     try:
         plan = plan_consultation(
             editions, arguments.opens, choose_edition(editions, arguments.edition)

@@ -30,6 +30,38 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     add_site_url(invite)
     invite.set_defaults(handler=invite_command)
+    reset = actions.add_parser(
+        "reset-two-factor",
+        help="turn off two-factor sign-in for someone who lost their device",
+        description="Turn off two-factor sign-in for the account with this email address (or "
+        "username): they sign in with their password alone, and can set it up again from "
+        "their account page. Recorded in the audit trail.",
+    )
+    reset.add_argument("email", metavar="EMAIL")
+    reset.set_defaults(handler=reset_two_factor_command)
+
+
+def reset_two_factor_command(arguments: argparse.Namespace) -> int:
+    open_database()
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from compactwatch.changes import two_factor
+    from compactwatch.changes.base import Actor
+
+    users = get_user_model().objects.filter(
+        Q(email__iexact=arguments.email) | Q(username__iexact=arguments.email)
+    )
+    if users.count() != 1:
+        found = "No account has" if not users.exists() else "More than one account has"
+        raise CommandError(f"{found} the email address or username {arguments.email}", status=1)
+    user = users.get()
+    if two_factor.reset(Actor.system(), user):
+        print(f"Two-factor sign-in is off for {user.get_username()}: they sign in with their "
+              "password, and can set it up again from their account page.")  # fmt: skip
+    else:
+        print(f"Two-factor sign-in was not on for {user.get_username()}: nothing changed.")
+    return 0
 
 
 def invite_command(arguments: argparse.Namespace) -> int:

@@ -81,12 +81,15 @@ class Edition:
     short_name: str = ""
     document: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    @property
+    def name(self) -> str:
+        """The edition as its file names it for people: "refreshed edition", "2007 edition"."""
+        return self.short_name or self.edition_name or self.title
+
     def describe(self, ref: str) -> str:
         """A commitment named with its edition: "4.5 Three months' notice in writing
         (refreshed edition)"."""
-        return (
-            f"{self.commitment(ref).title} ({self.short_name or self.edition_name or self.title})"
-        )
+        return f"{self.commitment(ref).title} ({self.name})"
 
     def commitment(self, ref: str) -> Commitment:
         for commitment in self.commitments:

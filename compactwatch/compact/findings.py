@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
+from compactwatch.compact.words import capital
+
 
 class Status(StrEnum):
     MET = "met"
@@ -63,10 +65,10 @@ def worst(outcomes: list[Outcome], clause: str) -> tuple[Status, str]:
     """
     if len(outcomes) == 1:
         status, sentence = outcomes[0]
-        return status, f"{sentence[0].upper()}{sentence[1:]} ({clause})."
+        return status, f"{capital(sentence)} ({clause})."
     status = max((outcome.status for outcome in outcomes), key=SEVERITY.__getitem__)
     phrases = [
         outcome.phrase for outcome in outcomes if outcome.status is status and outcome.phrase
     ]
     sentence = "; ".join(phrases)
-    return status, f"{sentence[0].upper()}{sentence[1:]} ({clause})."
+    return status, f"{capital(sentence)} ({clause})."

@@ -163,9 +163,7 @@ def plan_consultation(
         raise NothingToPlan("no edition of the Compact is in force on that date")
     standards = edition.standards("consultation_length")
     if not standards:
-        raise NothingToPlan(
-            f"the {edition.short_name or edition.title} sets no length for consultations"
-        )
+        raise NothingToPlan(f"the {edition.name} sets no length for consultations")
     commitment, standard = standards[0]
     try:
         closes = earliest_closing_date(opens, *standard.period("minimum_length"))

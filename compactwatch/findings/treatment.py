@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from compactwatch.compact.findings import STATUS_LABELS, Status
+from compactwatch.compact.words import capital
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.findings.models import Finding
@@ -179,8 +180,7 @@ def title(record: Record) -> str:
     if isinstance(record, Consultation):
         return record.title or "Untitled consultation"
     if isinstance(record, FundingAgreement):
-        funding = _funding(record)
-        return funding[:1].upper() + funding[1:]
+        return capital(_funding(record))
     if isinstance(record, FundingChange):
         if record.agreement is None:
             return "Change to funding (its agreement is not recorded)"
@@ -218,7 +218,7 @@ class Row:
     @property
     def when_label(self) -> str:
         name = KEY_DATES[type(self.record)]
-        return str(type(self.record)._meta.get_field(name).verbose_name).capitalize()
+        return capital(str(type(self.record)._meta.get_field(name).verbose_name))
 
     @property
     def parties(self) -> list[dict[str, Any]]:

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
+from compactwatch.compact.words import in_words
 from compactwatch.compacts.models import Compact, Edition
 from compactwatch.guard import Guarded
 from compactwatch.organisations.traits import Traits
@@ -113,8 +115,7 @@ class Organisation(Guarded):
     @property
     def kind_words(self) -> str:
         """Its kind in words: "NHS body", "Local authority"."""
-        text = KIND_WORDS.get(self.kind, self.kind.replace("_", " "))
-        return text[:1].upper() + text[1:]
+        return in_words(self.kind, KIND_WORDS)
 
     @property
     def lead_role_words(self) -> str:
@@ -174,6 +175,14 @@ class Signature(Guarded):
     )
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="signatures")
     signed_on = models.DateField(null=True, blank=True, help_text="Leave blank if not known")
+    # Who signed, as they typed it (the join form, or a partner's page signing a new
+    # edition), and the account that recorded it: the officer who approved, or the member.
+    signer_name = models.CharField("Signed by", max_length=200, blank=True)
+    signer_role = models.CharField("Their role in the organisation", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="signatures_recorded",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["edition__in_force_from", "signed_on"]
@@ -183,6 +192,19 @@ class Signature(Guarded):
 
     def __str__(self) -> str:
         return f"{self.organisation} signed {self.edition.slug}"
+
+    @property
+    def in_words(self) -> str:
+        """For public pages: the edition, the day and the signer's role, never a name
+        ("Signed the refreshed edition on 12 May 2025, by its chair of trustees")."""
+        from compactwatch.compact.dates import format_date
+
+        when = f" on {format_date(self.signed_on)}" if self.signed_on else ""
+        role = self.signer_role
+        if role[:2] != role[:2].upper():  # "Chair of trustees", not "CEO"
+            role = role[:1].lower() + role[1:]
+        by = f", by its {role}" if role else ""
+        return f"Signed the {self.edition.name}{when}{by}"
 
 
 class Contact(Guarded):
@@ -263,6 +285,18 @@ class JoinRequest(Guarded):
 
     class Meta:
         ordering = ["-submitted"]
+        # One request waits at a time for an org-id or a charity number, even when two are
+        # sent at the same moment (submit's own check cannot see the other's unsaved row).
+        constraints = [
+            models.UniqueConstraint(
+                Lower("org_id"), "compact", name="join_pending_org_id_once",
+                condition=models.Q(status="pending") & ~models.Q(org_id=""),
+            ),
+            models.UniqueConstraint(
+                Lower("charity_number"), "compact", name="join_pending_charity_once",
+                condition=models.Q(status="pending") & ~models.Q(charity_number=""),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.name} asks to join {self.compact}"

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from compactwatch.audit.models import AuditEntry
+from compactwatch.compact.words import capital, in_words
 from compactwatch.compacts.models import Compact, Edition
 from compactwatch.findings.treatment import ROLES, title
 from compactwatch.organisations.models import (
@@ -38,7 +39,7 @@ KINDS = {
     "organisation": "Register entry", "signature": "Signature", "contact": "Contact",
     "membership": "Member", "officers": "Compact officers", "compact": "Compact",
     "edition": "Edition", "records": "Records file", "360giving_import": "360Giving import",
-    "user": "User", "join_request": "Request to join",
+    "user": "User", "join_request": "Request to join", "edition_draft": "Draft edition",
 }  # fmt: skip
 MODELS: dict[str, type[models.Model]] = {
     **RECORD_MODELS, "organisation": Organisation, "signature": Signature, "contact": Contact,
@@ -69,10 +70,6 @@ class Entry:
     name: str
     url: str
     changes: list[Change]
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class Reader:
@@ -148,7 +145,7 @@ class Reader:
                 f"number {ref}",
                 reverse("web:import", args=[self.compact.slug, ref]),
             )
-        return KINDS.get(kind, capital(kind.replace("_", " "))), ref, ""
+        return KINDS.get(kind, in_words(kind)), ref, ""
 
     def _field(self, record_type: str, key: str) -> tuple[models.Field | None, Any]:
         """The model field behind `key` of an entry, and its format kind (for records)."""
@@ -170,7 +167,7 @@ class Reader:
             return capital(ROLES.get(kind.name, kind.name))
         if field is not None:
             return capital(str(field.verbose_name))
-        return capital(key.replace("_", " "))
+        return in_words(key)
 
     def _words(self, entry: AuditEntry, key: str, value: Any) -> str:
         """A stored value in words: Yes, No, Not recorded, 31 March 2026, a choice's label."""
@@ -192,7 +189,7 @@ class Reader:
             if organisation is not None:
                 return organisation.name
         if key in WORDS_WITH_UNDERSCORES and isinstance(value, str):
-            return capital(KIND_WORDS.get(value, value.replace("_", " ")))
+            return in_words(value, KIND_WORDS)
         if key == "edition":
             for edition in self.editions.values():
                 if value == str(edition):

@@ -15,6 +15,7 @@ from compactwatch import permissions
 from compactwatch.changes.base import Actor
 from compactwatch.changes.records import Resolver
 from compactwatch.compact.records import InputError, read_mapping
+from compactwatch.compact.words import as_stored, capital, in_words
 from compactwatch.compacts.models import Compact
 from compactwatch.organisations.models import KIND_WORDS, LEAD_ROLE_WORDS, Organisation
 from compactwatch.records.format import evidence_pairs
@@ -57,10 +58,6 @@ WHAT = {
 # typed; Django reads 31/3/2026 in the en-gb formats).
 DATE_EXAMPLE = "for example 31/3/2026"
 AMOUNT_EXAMPLE = "for example 12500.50"
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def described(name: str, field: forms.Field) -> str:
@@ -241,7 +238,7 @@ class FundingAgreementForm(RecordForm):
             "For example Grant, Contract or Service agreement",
         )
         if self.instance.kind:  # "service_agreement" in the records format
-            self.initial["kind"] = capital(self.instance.kind.replace("_", " "))
+            self.initial["kind"] = in_words(self.instance.kind)
 
     def clean_kind(self) -> str:
         """The kind as the records format (and its checks) name it: "Service agreement" is
@@ -298,16 +295,6 @@ class FundingChangeForm(RecordForm):
                   "improvement_timetable_agreed", "improvement_timetable_not_agreed"]  # fmt: skip
 
 
-def _as_stored(text: str, words: dict[str, str]) -> str:
-    """A kind or role typed in words ("NHS body", "board member") as the register stores
-    it (`nhs_body`, `board_member`); other words are kept as typed."""
-    typed = " ".join(text.split()).lower()
-    for stored, word in words.items():
-        if typed in (word.lower(), stored):
-            return stored
-    return " ".join(text.split())
-
-
 class OrganisationForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -317,14 +304,13 @@ class OrganisationForm(GovukForm):
             self.fields["version"].initial = self.instance.version
         # Shown in words ("NHS body"), stored as the register names it (`nhs_body`).
         for name, words in (("kind", KIND_WORDS), ("lead_role", LEAD_ROLE_WORDS)):
-            stored = self.initial.get(name) or ""
-            self.initial[name] = words.get(stored, stored)
+            self.initial[name] = in_words(self.initial.get(name) or "", words)
 
     def clean_kind(self) -> str:
-        return _as_stored(self.cleaned_data["kind"], KIND_WORDS)
+        return as_stored(self.cleaned_data["kind"], KIND_WORDS)
 
     def clean_lead_role(self) -> str:
-        return _as_stored(self.cleaned_data["lead_role"], LEAD_ROLE_WORDS)
+        return as_stored(self.cleaned_data["lead_role"], LEAD_ROLE_WORDS)
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields if name != "ref"}

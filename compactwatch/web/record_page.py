@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.formats import date_format
 
+from compactwatch.compact.words import capital, in_words
 from compactwatch.findings.treatment import ROLES, title
 from compactwatch.records.amounts import figure
 from compactwatch.records.format import AgreementRef, Evidence, Party, Plain
@@ -28,7 +29,7 @@ def _label(record: Record, kind: Plain) -> str:
     name = str(type(record)._meta.get_field(kind.name).verbose_name)
     if isinstance(kind, Party):  # "organisation" says less than "consulting body"
         name = ROLES.get(kind.name, name)
-    return name[:1].upper() + name[1:]
+    return capital(name)
 
 
 def _words(value: Any) -> str:
@@ -63,7 +64,7 @@ def _field(record: Record, key: str, kind: Plain) -> Field:
     if choices is not None and value:
         return Field(label, choices())
     if key == "kind" and value:  # a kind of funding: "service_agreement" in the format
-        return Field(label, value.replace("_", " ").capitalize())
+        return Field(label, in_words(value))
     if key == "amount" and isinstance(value, Decimal):
         currency = getattr(record, "currency", "") or "GBP"
         money = figure(value)

@@ -5,6 +5,8 @@ from django.urls import path
 from compactwatch.web.views import (
     accounts,
     agreements,
+    edition_drafts,
+    edition_files,
     formats,
     home,
     imports,
@@ -23,6 +25,9 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("accounts/login/code/", accounts.sign_in_code, name="sign_in_code"),
+    path("accounts/", accounts.account, name="account"),
+    path("accounts/two-factor/", accounts.two_factor_page, name="two_factor"),
     path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/changed/",
@@ -76,6 +81,45 @@ urlpatterns = [
     path(compact + "records/<str:record_type>/<path:ref>/", records.record_detail, name="record"),
     # The Compact officer: editions' dates, the register, the audit trail.
     path(compact + "manage/editions/", manage.editions, name="manage_editions"),
+    path(compact + "manage/editions/upload/", edition_files.upload, name="edition_upload"),
+    # Drafting a new edition (compactwatch.web.views.edition_drafts).
+    path(compact + "manage/editions/drafts/new/", edition_drafts.start, name="draft_start"),
+    path(compact + "manage/editions/drafts/<int:pk>/", edition_drafts.overview, name="draft"),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/commitments/new/",
+        edition_drafts.add,
+        name="draft_add",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/commitments/<str:ref>/",
+        edition_drafts.commitment,
+        name="draft_commitment",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/commitments/<str:ref>/remove/",
+        edition_drafts.remove,
+        name="draft_remove",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/preview/",
+        edition_drafts.preview_page,
+        name="draft_preview",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/consult/",
+        edition_drafts.consult,
+        name="draft_consult",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/adopt/",
+        edition_drafts.adopt,
+        name="draft_adopt",
+    ),
+    path(
+        compact + "manage/editions/drafts/<int:pk>/abandon/",
+        edition_drafts.abandon,
+        name="draft_abandon",
+    ),
     path(compact + "manage/register/new/", manage.organisation_create, name="organisation_create"),
     path(
         compact + "manage/register/<slug:ref>/", manage.organisation_edit, name="organisation_edit"

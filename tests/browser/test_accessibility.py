@@ -33,8 +33,42 @@ OFFICER_PAGES = [
     f"{C}/records/?year=1999", f"{C}/register/hunts-forum/",
     f"{C}/manage/joining/", f"{C}/your-organisation/hunts-forum/",
     f"{C}/your-organisation/hunts-forum/leave/",
-    f"{C}/manage/people/", f"{C}/manage/people/invite/",
+    f"{C}/manage/people/", f"{C}/manage/people/invite/", f"{C}/manage/editions/drafts/new/",
+    "/accounts/", "/accounts/two-factor/", f"{C}/manage/editions/upload/",
 ]  # fmt: skip
+
+
+def test_two_factor_and_signing_pages(page, officer, group_member):
+    """The code asked for after the password (with a wrong code's error), and a partner's
+    page asking it to sign the edition in force (with an error shown)."""
+    from binascii import unhexlify
+
+    from django_otp.oath import TOTP
+
+    from compactwatch.changes import two_factor
+    from compactwatch.changes.base import Actor
+
+    key = two_factor.new_key()
+    two_factor.turn_on(Actor(officer, "test"), key, f"{TOTP(unhexlify(key)).token():06d}")
+    sign_in(page, "officer", PASSWORD)
+    assert page.url.endswith("/accounts/login/code/")
+    assert_no_axe_violations(page)
+    page.fill("#id_code", "12")  # not six digits: refused, with the error linked
+    page.click("button:has-text('Sign in')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    page.context.clear_cookies()
+    sign_in(page, "group", PASSWORD)
+    page.goto(f"{C}/your-organisation/hunts-forum/")
+    assert page.locator("text=has not yet signed").is_visible()
+    page.click("button:text-is('Sign')")
+    assert page.locator(".govuk-error-summary").first.is_visible()
+    assert_no_axe_violations(page)
+
+
+# A draft of a new edition's pages, under its address (the draft is started in the test).
+DRAFT_PAGES = ["", "commitments/2.4/", "commitments/new/", "commitments/2.9/remove/",
+               "preview/", "consult/", "adopt/", "abandon/"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path, status", [("/no-such-page/", 404), (f"{C}/figures/?year=x", 400)])
@@ -59,6 +93,29 @@ def test_signed_in_pages(page, officer):
     for path in OFFICER_PAGES:
         response = page.goto(path)
         assert response.status == 200, path
+        assert_no_axe_violations(page)
+
+
+def test_edition_upload_pages(page, officer, tmp_path):
+    """The upload page with a file's problems beside its lines, then a sound file's preview."""
+    from pathlib import Path
+
+    import yaml
+
+    editions = Path(__file__).parents[2] / "compactwatch" / "compact" / "editions"
+    shipped = editions / "cambridgeshire-refreshed.yaml"
+    document = yaml.safe_load(shipped.read_text())
+    document.update(id="cambridgeshire-2026", default_in_force_from="2026-04-01")
+    sound, broken = tmp_path / "sound.yaml", tmp_path / "broken.yaml"
+    sound.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    document["commitments"][3]["binds"] = "everyone"
+    broken.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    sign_in(page, "officer", PASSWORD)
+    for path, shown in ((broken, ".govuk-error-summary"), (sound, "text=Store the edition")):
+        page.goto(f"{C}/manage/editions/upload/")
+        page.set_input_files("#edition_file", str(path))
+        page.click("text=Check the file")
+        assert page.locator(shown).first.is_visible()
         assert_no_axe_violations(page)
 
 
@@ -96,3 +153,27 @@ def test_import_pages(page, officer):
     page.click("text=Check and import")  # no file chosen: the error is shown and linked
     assert page.locator(".govuk-error-summary").is_visible()
     assert_no_axe_violations(page)
+
+
+def test_edition_draft_pages(page, officer):
+    from compactwatch.changes.base import Actor
+    from compactwatch.changes.edition_drafts import change_commitment, start_draft
+
+    compact = officer.compacts_run.get()
+    draft = start_draft(Actor(officer, "test"), compact)
+    text = draft.core().commitment("2.4").text
+    change_commitment(Actor(officer, "test"), compact, draft.pk, "2.4", version=1,
+                      text=text.replace("12-week", "16-week"), parameters={(0, "minimum_length"): 16})  # fmt: skip
+    sign_in(page, "officer", PASSWORD)
+    for path in DRAFT_PAGES:
+        response = page.goto(f"{C}/manage/editions/drafts/{draft.pk}/{path}")
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+    page.goto(f"{C}/manage/editions/drafts/{draft.pk}/commitments/2.4/")
+    page.fill("#id_p0__minimum_length", "0")
+    page.click("button:has-text('Save in the draft')")  # the error, linked and beside its field
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    for path in (f"{C}/manage/editions/", f"{C}/"):  # the Drafts section; the warning gone
+        page.goto(path)
+        assert_no_axe_violations(page)

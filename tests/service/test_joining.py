@@ -349,3 +349,153 @@ def test_a_member_changes_only_its_lead_and_dbs_undertaking(compact, group_membe
         compact.organisations.get(ref="hunts-forum").lead_name,
     )
     assert AuditEntry.objects.count() == audited
+
+
+# Sending from one place, and two requests sent at the same moment ------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    # The counts of requests to join live in Django's cache, which outlives a test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_requests_to_join_from_one_address_are_limited(client, compact, settings, _fresh_limits):
+    settings.JOIN_REQUESTS_PER_HOUR = 2
+    assert send(client).status_code == 302
+    assert send(client, name="Second group", org_id="", charity_number="2").status_code == 302
+    # The next is refused before it is looked at, in a plain page; nothing is kept.
+    client.post(f"{C}/join/", {**ANSWERS, "name": "Third group", "org_id": "",
+                               "charity_number": "3"})  # fmt: skip
+    refused = client.post(f"{C}/join/check/")
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "At most 2 requests to join can be sent from one place in an hour" in page
+    assert "Third group" not in page
+    assert JoinRequest.objects.count() == 2
+    assert client.get(f"{C}/join/check/").url == f"{C}/join/"  # the answers are gone
+    # Another address is not held back by this one's count.
+    other = client.post(f"{C}/join/", {**ANSWERS, "name": "Third group", "org_id": "",
+                                       "charity_number": "3"}, REMOTE_ADDR="192.0.2.7")  # fmt: skip
+    assert other.status_code == 302
+    assert client.post(f"{C}/join/check/", REMOTE_ADDR="192.0.2.7").status_code == 302
+    assert JoinRequest.objects.count() == 3
+
+
+def test_the_limit_is_counted_per_hour(client, compact, settings, _fresh_limits, monkeypatch):
+    from django.core.cache import cache
+
+    settings.JOIN_REQUESTS_PER_HOUR = 1
+    assert send(client).status_code == 302
+    client.post(f"{C}/join/", {**ANSWERS, "name": "B", "org_id": "", "charity_number": "2"})
+    assert client.post(f"{C}/join/check/").status_code == 429
+    cache.clear()  # the hour has passed: its window has expired from the cache
+    assert send(client, name="B", org_id="", charity_number="2").status_code == 302
+
+
+def _stored_directly(compact, **values) -> None:
+    """A pending request written without submit's own check, as a second request sent at
+    the same moment would be."""
+    from compactwatch.changes.base import changing
+
+    with changing():
+        JoinRequest.objects.create(compact=compact, edition=joining.edition_to_sign(compact),
+                                   **{**{k: v for k, v in ANSWERS.items() if k != "agree"},
+                                      **values})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "first, second, stored",
+    [
+        ({"org_id": "GB-CHC-1170001", "charity_number": ""},
+         {"org_id": "gb-chc-1170001", "charity_number": ""}, False),  # same org-id, any case
+        ({"org_id": "", "charity_number": "1170001"},
+         {"org_id": "", "charity_number": "1170001"}, False),  # same charity number
+        ({"org_id": "", "charity_number": ""},
+         {"org_id": "", "charity_number": ""}, True),  # blanks are no identifier
+        ({"org_id": "GB-CHC-1", "charity_number": ""},
+         {"org_id": "GB-CHC-2", "charity_number": ""}, True),
+    ],
+)  # fmt: skip
+def test_the_database_holds_one_pending_request_per_identifier(compact, first, second, stored):
+    from django.db import IntegrityError, transaction
+
+    _stored_directly(compact, **first)
+    try:
+        with transaction.atomic():
+            _stored_directly(compact, **second)
+    except IntegrityError:
+        assert not stored
+    else:
+        assert stored
+    # Decided requests do not count: the same organisation may ask again.
+    if not stored:
+        from compactwatch.changes.base import changing
+
+        with changing():
+            JoinRequest.objects.update(status="declined")
+        _stored_directly(compact, **second)
+
+
+def test_submit_turns_the_databases_refusal_into_the_same_message(compact, monkeypatch):
+    """The second of two requests sent at once passes submit's own check (the first is not
+    yet stored when it looks) and is stopped by the database: the same Taken message."""
+    joining.submit(public(), compact, ANSWERS)
+    real = joining._taken
+    calls = []
+
+    def too_early(compact, values):  # the check as it ran before the first was stored
+        calls.append(values)
+        return real(compact, values) if len(calls) > 1 else joining.Taken("")
+
+    monkeypatch.setattr(joining, "_taken", too_early)
+    with pytest.raises(Taken) as problem:
+        joining.submit(public(), compact, {**ANSWERS, "name": "Ely Foodbank"})
+    assert problem.value.field == "org_id" and "already waiting" in problem.value.message
+    assert JoinRequest.objects.count() == 1
+
+
+@pytest.mark.django_db(databases=DATABASES, transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two writers: PostgreSQL's")
+def test_two_requests_sent_at_the_same_moment_store_one(compact, monkeypatch):
+    """Two threads, each with its own connection: both pass submit's own check before
+    either stores its request (a barrier holds them there), so only the database's
+    constraint stands between them and two pending requests."""
+    import threading
+
+    from django.db import connections
+
+    barrier, checked = threading.Barrier(2), threading.Barrier(2)
+    outcomes: list = [None, None]
+    real, waited = joining._taken, set()
+
+    def check_then_wait(compact, values):
+        found = real(compact, values)
+        if threading.get_ident() not in waited:  # the first check, not the one after
+            waited.add(threading.get_ident())
+            checked.wait(timeout=10)
+        return found
+
+    monkeypatch.setattr(joining, "_taken", check_then_wait)
+
+    def send_one(position: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[position] = joining.submit(public(), compact,
+                                                {**ANSWERS, "name": f"Ely {position}"})  # fmt: skip
+        except Exception as error:  # judged below
+            outcomes[position] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send_one, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["JoinRequest", "Taken"]
+    assert JoinRequest.objects.filter(status="pending").count() == 1

@@ -28,9 +28,9 @@ from service_fixtures import PASSWORD, form_data, save_record
 
 from compactwatch.changes.base import Actor
 from compactwatch.changes.register import add_membership, save_organisation
-from compactwatch.compacts.models import Edition
+from compactwatch.compacts.models import Edition, EditionDraft
 from compactwatch.imports.models import ImportJob
-from compactwatch.organisations.models import Membership, Organisation
+from compactwatch.organisations.models import Membership, Organisation, Signature
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
 from compactwatch.web.forms import FORMS
 
@@ -131,6 +131,8 @@ def everything() -> dict[str, Any]:
             Membership.objects.values_list("user__username", "organisation__ref")
         ),
         "imports": ImportJob.objects.count(),
+        "signatures": sorted(Signature.objects.values_list("organisation__ref", "edition__slug")),
+        "drafts": list(EditionDraft.objects.values_list("pk", "status", "version", "document")),
     }
 
 
@@ -325,7 +327,75 @@ def _undo_import(user, world) -> list:
     return [web(user).get(_url("web:import_undo", pk)), web(user).post(_url("web:import_undo", pk))]
 
 
+def _edition_upload(user, world) -> list:
+    """The upload page, then the confirmation that stores a new edition (the refreshed
+    edition under an id of its own)."""
+    import yaml
+
+    from compactwatch.compact.loader import shipped_editions
+
+    document = {**shipped_editions()["cambridgeshire-refreshed"].document, "id": "pm-2026",
+                "default_in_force_from": "2026-04-01"}  # fmt: skip
+    posted = {"step": "confirm", "file_name": "pm-2026.yaml", "in_force_from": "2026-04-01",
+              "text": yaml.safe_dump(document, sort_keys=False, allow_unicode=True)}  # fmt: skip
+    url = _url("web:edition_upload")
+    return [web(user).get(url), web(user).post(url, posted)]
+
+
+def _draft_pages(user, world, way: str, posted: dict[str, Any] | None = None, *args: Any) -> list:
+    """A page of a draft of a new edition: GET, then POST. Only the officer's run has a
+    draft (refused roles are refused before it is looked up)."""
+    from compactwatch.changes.edition_drafts import start_draft
+
+    pk = 1
+    if _for_the_officer(user, world):
+        pk = start_draft(Actor.system("test"), world.compact).pk
+    url = _url(way, pk, *args)
+    return [web(user).get(url), web(user).post(url, {"version": 1, **(posted or {})})]
+
+
+# What each draft page's form posts (with the version read), as the officer fills it.
+NEW_DRAFT = {"edition_name": "2030 edition", "edition_id": "cambridgeshire-2030"}
+DRAFT_FORMS = {
+    "web:draft_commitment": {"name": "", "text": "Changed.", "p0__minimum_length": 16,
+                             "p0__formal_required": "true",
+                             "p0__shorter_allowed_with_rationale": "true"},
+    "web:draft_add": {"ref": "2.10", "section": "outcome-2-public", "binds": "public_bodies",
+                      "strength": "must", "text": "New."},
+    "web:draft_consult": {"opens": "2030-01-06", "closes": "2030-04-06"},
+    "web:draft_adopt": {"in_force_from": "2030-01-01", "confirm": "yes"},
+}  # fmt: skip
+
+
+def _draft_form(way: str, *args: Any, read_only: bool = False):
+    def pages(user, world) -> list:
+        posted = dict(DRAFT_FORMS.get(way, {}))
+        if way == "web:draft_consult":
+            posted["organisation"] = org(OWNER).pk
+        responses = _draft_pages(user, world, way, posted, *args)
+        return responses[:1] if read_only else responses
+
+    return pages
+
+
+DRAFT_WAYS = {
+    "officer: start a draft edition": lambda user, world: [
+        web(user).get(_url("web:draft_start")),
+        web(user).post(_url("web:draft_start"), NEW_DRAFT),
+    ],
+    "officer: a draft's commitment": _draft_form("web:draft_commitment", "2.4"),
+    "officer: add a commitment to a draft": _draft_form("web:draft_add"),
+    "officer: remove a draft's commitment": _draft_form("web:draft_remove", "2.9"),
+    "officer: consult on a draft": _draft_form("web:draft_consult"),
+    "officer: adopt a draft": _draft_form("web:draft_adopt"),
+    "officer: abandon a draft": _draft_form("web:draft_abandon"),
+    "officer: a draft's overview": _draft_form("web:draft", read_only=True),
+    "officer: a draft's preview": _draft_form("web:draft_preview", read_only=True),
+}
+
+
 OTHER_WAYS = {
+    **DRAFT_WAYS,
     "admin organisation page": lambda user, world: [
         web(user).get(reverse("admin:organisations_organisation_change", args=[org(OWNER).pk])),
         web(user).post(
@@ -374,6 +444,11 @@ OTHER_WAYS = {
     "a partner leaves the Compact": lambda user, world: _own_details(
         user, "web:partner_leave", {"version": 1, "reason": "Closed"}
     ),
+    "a partner signs the edition in force": lambda user, world: _own_details(
+        user,
+        "web:partner_details",
+        {"form": "sign", "signer_name": "Jo Bloggs", "signer_role": "Leader"},
+    ),
     "officer: people": lambda user, world: [web(user).get(_url("web:people"))],
     "officer: invite someone": lambda user, world: [
         web(user).get(_url("web:invite")),
@@ -383,6 +458,7 @@ OTHER_WAYS = {
         web(user).get(_url("web:person", world.users["council"].pk)),
         web(user).post(_url("web:person", world.users["council"].pk), {"action": "make_officer"}),
     ],
+    "officer: upload an edition": lambda user, world: _edition_upload(user, world),
 }
 REFUSED_ROLES = ("anonymous", "group", "council", "recipient")
 
@@ -553,6 +629,8 @@ def test_the_officer_and_the_site_administrator_can(world, way, role):
         assert dict(Edition.objects.values_list("slug", "in_force_from")) == NEW_DATES
     elif way == "officer: new register entry":
         assert org("new-body").name == "New body"
+    elif way == "officer: upload an edition":
+        assert Edition.objects.filter(slug="pm-2026").exists()
 
 
 # Pages every role may read, signed in or not: the Compact's text searched, the records
@@ -572,3 +650,37 @@ def test_public_pages_answer_every_role(world, way, role):
     before = everything()
     assert web(world.users[role]).get(PUBLIC_WAYS[way]()).status_code == 200
     assert everything() == before
+
+
+# Each person's own account: every signed-in role opens its own, nobody else's (the pages
+# name no account: each acts on the one signed in); signed out, the sign-in page.
+OWN_ACCOUNT_WAYS = {
+    "your account": lambda: reverse("web:account"),
+    "two-factor sign-in": lambda: reverse("web:two_factor"),
+}
+
+
+@pytest.mark.parametrize("way", OWN_ACCOUNT_WAYS)
+@pytest.mark.parametrize("role", [*REFUSED_ROLES, "owner", "officer", "site_admin"])
+def test_own_account_pages_are_each_signed_in_persons(world, way, role):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client, url = web(world.users[role]), OWN_ACCOUNT_WAYS[way]()
+    if role == "anonymous":
+        judge(client.get(url), SIGN_IN, None)
+        judge(client.post(url, {"code": "123456"}), SIGN_IN, None)
+    else:
+        page = client.get(url)
+        assert page.status_code == 200 and world.users[role].username in str(
+            page.context.get("user")
+        )
+    assert not TOTPDevice.objects.exists()
+
+
+def test_the_code_step_of_signing_in_is_nobodys_without_a_password(world):
+    """Without a right password first in the same session, the code page only sends back
+    to the sign-in page, whoever is asking."""
+    for role in ("anonymous", "group"):
+        client = web(world.users[role])
+        answer = client.post(reverse("web:sign_in_code"), {"code": "123456"})
+        assert answer.status_code == 302 and answer["Location"] == reverse("web:login")

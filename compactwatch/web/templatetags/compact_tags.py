@@ -3,6 +3,7 @@ from typing import Any
 from django import template
 
 from compactwatch.audit.models import AuditEntry
+from compactwatch.compact.words import in_words
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.web.audit_trail import Change, Reader
@@ -13,8 +14,7 @@ register = template.Library()
 @register.filter
 def humanise(value: str) -> str:
     """`minimum_notice` -> "Minimum notice"."""
-    text = str(value).replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return in_words(str(value))
 
 
 @register.simple_tag

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from compactwatch.changes.base import Actor, ChangeRefused
 from compactwatch.changes.undo_import import plan_undo
+from compactwatch.compact.words import capital
 from compactwatch.imports import problems as listed
 from compactwatch.imports.access import officer_compact, officer_job
 from compactwatch.imports.describe import (
@@ -49,7 +50,7 @@ def imports(request: HttpRequest, compact: str) -> HttpResponse:
                     the_compact, upload, request.user, valid_only=context["valid_only"]
                 )
             except ReadError as problem:
-                context["error"] = str(problem)[:1].upper() + str(problem)[1:]
+                context["error"] = capital(str(problem))
             else:
                 return redirect(job.get_absolute_url())
     context["jobs"] = ImportJob.objects.filter(compact=the_compact).select_related("funder")[:30]

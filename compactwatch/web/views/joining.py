@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,15 +17,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from compactwatch import permissions
 from compactwatch.changes import joining
-from compactwatch.changes.base import Actor, ChangeRefused, Invalid, NotFound, Stale
+from compactwatch.changes.base import Actor, ChangeRefused, Invalid, NotFound, Stale, Taken
 from compactwatch.changes.register import MEMBERS_MAY_CHANGE
 from compactwatch.compacts.models import Compact
+from compactwatch.limits import over_join_limit
 from compactwatch.organisations.models import (
     KIND_WORDS,
     Contact,
     JoinRequest,
     JoinStatus,
     Organisation,
+    Signature,
 )
 from compactwatch.params import BadQuery, query_int
 from compactwatch.web.forms import GovukForm, OrganisationForm
@@ -89,6 +92,26 @@ class ContactForm(GovukForm):
         fields = ["name", "role", "email", "phone"]
 
 
+class SignForm(GovukForm):
+    """Who signs a new edition for the partner."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for name, label, missing in (
+            ("signer_name", "Your full name", "Enter your full name"),
+            ("signer_role", "Your role in the organisation", "Enter your role in the organisation"),
+        ):
+            field = self.fields[name]
+            field.required, field.label = True, label
+            field.error_messages["required"] = missing
+        self.fields["signer_role"].help_text = "For example chair of trustees or chief executive"
+        self.fields["signer_role"].widget.attrs["aria-describedby"] = "id_signer_role-hint"
+
+    class Meta:
+        model = Signature
+        fields = ["signer_name", "signer_role"]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
@@ -110,7 +133,7 @@ class ReasonForm(forms.Form):
 
 def _edition_words(compact: Compact) -> str:
     edition = joining.edition_to_sign(compact)
-    return joining.edition_words(edition) if edition else ""
+    return edition.name if edition else ""
 
 
 def _answers_key(compact: Compact) -> str:
@@ -162,6 +185,15 @@ def join_check(request: HttpRequest, compact: str) -> HttpResponse:
     if not form.is_valid():  # the answers kept no longer read (the form changed)
         return _join_page(request, the_compact, form, edition)
     if request.method == "POST":
+        if over_join_limit(request):
+            # Refused before anything is looked at; the answers are not kept either.
+            request.session.pop(_answers_key(the_compact), None)
+            return render(request, "web/error.html", {
+                "title": "Too many requests to join",
+                "message": f"At most {settings.JOIN_REQUESTS_PER_HOUR} requests to join can be "
+                "sent from one place in an hour, and nothing was kept of this one. Try again "
+                f"in an hour, or write to the officers of {the_compact.name}.",
+            }, status=429)  # fmt: skip
         try:
             sent = joining.submit(Actor(request.user, "form"), the_compact, form.cleaned_data)
         except ChangeRefused as error:  # a request already waiting, or already a partner
@@ -190,8 +222,10 @@ def join_sent(request: HttpRequest, compact: str) -> HttpResponse:
 @officer_only
 def requests(request: HttpRequest, compact: Compact) -> HttpResponse:
     asked = JoinRequest.objects.filter(compact=compact).select_related("edition", "organisation")
+    in_force, not_signed = joining.partners_not_signed(compact)
     return render(request, "web/joining/requests.html", {
-        "compact": compact,
+        "compact": compact, "not_signed": not_signed,
+        "in_force": in_force.name if in_force else "",
         "pending": asked.filter(status=JoinStatus.PENDING).order_by("submitted"),
         "decided": asked.exclude(status=JoinStatus.PENDING).order_by("-decided_at")[:50],
     })  # fmt: skip
@@ -225,7 +259,7 @@ def approve(request: HttpRequest, compact: Compact, pk: int) -> HttpResponse:
     return render(request, "web/joining/approve.html", {
         "compact": compact, "asked": asked, "stale": stale, "problem": problem,
         "known": joining.match(asked) if asked.status == JoinStatus.PENDING else None,
-        "edition": joining.edition_words(asked.edition),
+        "edition": asked.edition.name,
         "kind": KIND_WORDS.get(asked.kind, asked.kind),
     })  # fmt: skip
 
@@ -279,8 +313,20 @@ def details(request: HttpRequest, compact: Compact, organisation: Organisation) 
     which = request.POST.get("form") if request.method == "POST" else None
     form = DetailsForm(request.POST if which == "details" else None, instance=organisation)
     contact_form = ContactForm(request.POST if which == "contact" else None)
+    sign_form = SignForm(request.POST if which == "sign" else None)
+    unsigned = joining.unsigned(organisation)
     stale = None
     try:
+        if which == "sign" and sign_form.is_valid():
+            edition = joining.edition_to_sign(compact)
+            if edition is None:
+                raise Invalid("No edition of the Compact is in force yet, so it cannot be signed")
+            joining.sign_edition(actor, organisation, edition,
+                                 sign_form.cleaned_data["signer_name"],
+                                 sign_form.cleaned_data["signer_role"])  # fmt: skip
+            messages.success(request, f"{organisation.name} signed the "
+                             f"{edition.name}.")  # fmt: skip
+            return redirect("web:partner_details", compact.slug, organisation.ref)
         if which == "details" and form.is_valid():
             joining.update_details(actor, organisation, form.values(), version=_version(request))
             messages.success(request, f"The details of {organisation.name} are saved.")
@@ -303,12 +349,13 @@ def details(request: HttpRequest, compact: Compact, organisation: Organisation) 
         form.data = form.data.copy()
         form.data["version"] = str(error.current.version)
         form.add_error(None, error.message)
-    except Invalid as error:
-        target = form if which == "details" else contact_form
+    except (Invalid, Taken) as error:
+        target = {"details": form, "sign": sign_form}.get(which or "", contact_form)
         target.add_error(error.field if error.field in target.fields else None, error.message)
     return render(request, "web/joining/details.html", {
         "compact": compact, "organisation": organisation, "form": form,
-        "contact_form": contact_form, "stale": stale,
+        "contact_form": contact_form, "stale": stale, "sign_form": sign_form,
+        "unsigned": unsigned.name if unsigned else "",
         "contacts": organisation.contacts.all(),
     })  # fmt: skip
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from compactwatch.changes import two_factor
 from compactwatch.changes.base import Actor, Invalid, NotFound, Stale
 from compactwatch.changes.people import (
     account_version,
@@ -70,7 +71,8 @@ def _roles_of(compact: Compact, user: Any) -> list[str]:
 
 @officer_only
 def people_list(request: HttpRequest, compact: Compact) -> HttpResponse:
-    rows = [{"user": user, "roles": _roles_of(compact, user)} for user in people(compact)]
+    rows = [{"user": user, "roles": _roles_of(compact, user), "two_factor": two_factor.is_on(user)}
+            for user in people(compact)]  # fmt: skip
     return render(request, "web/people/list.html", {"compact": compact, "rows": rows})
 
 

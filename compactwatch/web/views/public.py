@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 from collections import Counter
-from collections.abc import Iterable
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -27,12 +26,13 @@ from compactwatch.compact.planning import (
     plan_notice,
 )
 from compactwatch.compact.search import MAX_QUERY_LENGTH
+from compactwatch.compact.words import capital
 from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.findings import treatment
 from compactwatch.findings.figures import FigureRow, imported_funding, years_with_findings
 from compactwatch.findings.figures import figures as figure_rows
-from compactwatch.organisations.models import Organisation, Sector, Signature
+from compactwatch.organisations.models import Organisation, Sector
 from compactwatch.params import BadQuery, query_date, query_year
 from compactwatch.web.views.errors import bad_request
 
@@ -124,18 +124,6 @@ def compare_editions(request: HttpRequest, compact: str) -> HttpResponse:
     })  # fmt: skip
 
 
-def signed_in_words(compact: Compact, signatures: Iterable[Signature]) -> list[str]:
-    """Each signature in words: "Signed the refreshed edition on 12 May 2011"."""
-    editions = editions_of(compact)
-    slugs = dict(compact.editions.values_list("pk", "slug"))
-    lines = []
-    for signature in signatures:
-        core = editions.get(slugs[signature.edition_id])
-        when = f" on {format_date(signature.signed_on)}" if signature.signed_on else ""
-        lines.append(f"Signed the {core.short_name or core.edition_name or core.title}{when}")
-    return lines
-
-
 def _organisation_page(
     request: HttpRequest, the_compact: Compact, partner: bool, template: str
 ) -> HttpResponse:
@@ -150,11 +138,9 @@ def _organisation_page(
         organisations = organisations.filter(
             Q(name__icontains=query) | Q(org_id__iexact=query) | Q(ref__iexact=query)
         )
-    page = Paginator(organisations.prefetch_related("signatures"), 50).get_page(
+    page = Paginator(organisations.prefetch_related("signatures__edition"), 50).get_page(
         request.GET.get("page")
     )
-    for org in page:
-        org.signed = signed_in_words(the_compact, org.signatures.all())
     is_officer = permissions.is_officer(request.user, the_compact)
     return render(request, template, {
         "compact": the_compact, "page": page, "sector": sector, "query": query,
@@ -167,8 +153,7 @@ def _organisation_page(
 
 def _edition_name(edition: Edition) -> str:
     """The edition as its file names it for people: "2007 edition"."""
-    name = edition.short_name or edition.edition_name or edition.title
-    return name[:1].upper() + name[1:]
+    return capital(edition.name)
 
 
 def register(request: HttpRequest, compact: str) -> HttpResponse:
@@ -197,7 +182,6 @@ def organisation(request: HttpRequest, compact: str, ref: str) -> HttpResponse:
         "compact": the_compact, "body": body, "rows": rows, "year": year,
         "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
         "years": years_with_findings(the_compact), "records": records,
-        "signed": signed_in_words(the_compact, body.signatures.all()),
         "is_member": body.pk in permissions.organisation_ids(request.user, the_compact),
         "imported": imported_funding(the_compact, body),
     })  # fmt: skip
