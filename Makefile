@@ -43,5 +43,8 @@ test: lint chromium
 	$(BIN)/pytest -n 2
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n 2 tests/service
 
+# The longer benchmarks run on their own (README, "Speed"): `python -m
+# benchmarks.cases_bench` (the officer's list of disagreements and `compactwatch remind`).
 bench: setup
 	$(BIN)/python -m benchmarks.check_bench
+	$(BIN)/python -m benchmarks.annual_report

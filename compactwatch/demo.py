@@ -14,6 +14,8 @@ from compactwatch.changes.uploads import store_records
 from compactwatch.compact.dates import add_months
 from compactwatch.compact.records import read_mapping
 from compactwatch.compacts.models import Compact
+from compactwatch.demo_cases import load_demo_cases
+from compactwatch.demo_monitoring import load_demo_monitoring
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import FundingAgreement
 
@@ -35,13 +37,18 @@ def load_demo(compact: Compact, today: date | None = None) -> int:
     if not compact.demonstration:
         compact.demonstration = True
         save_compact(actor, compact)
-    if FundingAgreement.objects.filter(compact=compact, ref__startswith="demo-").exists():
-        return 0
-    document = demo_document(compact, today or timezone.localdate())
-    outcome = store_records(
-        actor, compact, read_mapping(document, "demonstration"), summary="demonstration data"
-    )
-    return sum(count for kind, count in outcome.created.items() if kind != "organisation")
+    today = today or timezone.localdate()
+    created = 0
+    if not FundingAgreement.objects.filter(compact=compact, ref__startswith="demo-").exists():
+        document = demo_document(compact, today)
+        outcome = store_records(
+            actor, compact, read_mapping(document, "demonstration"), summary="demonstration data"
+        )
+        created = sum(count for kind, count in outcome.created.items() if kind != "organisation")
+    # After the records: the invented groups are partners by then, and one raises a case.
+    load_demo_cases(compact, today)  # disagreements, once
+    load_demo_monitoring(compact, today)  # the action plan, once
+    return created
 
 
 def demo_document(compact: Compact, today: date) -> dict[str, list[dict[str, Any]]]:

@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from compactwatch.compacts.models import Compact
+from compactwatch.disputes.models import Case, DevelopmentGroupMember, PublicStatus
 from compactwatch.findings.treatment import on_side
 from compactwatch.organisations.models import Organisation
 from compactwatch.records.models import Record
@@ -89,3 +90,58 @@ def can_record_for(user: User, organisation: Organisation | None, compact: Compa
 def can_record(user: User, compact: Compact) -> bool:
     """Whether the user may make any record in the Compact at all."""
     return is_officer(user, compact) or bool(organisation_ids(user, compact))
+
+
+# ---------------------------------------------------------------- disagreements (issue 13)
+# A case is seen by its parties' members, whoever raised it, the officer and the members of
+# the Compact Development Group; a case sent from the public form and not accepted, by the
+# officer only; confidential notes, by the officer only.
+
+
+def in_development_group(user: User, compact: Compact) -> bool:
+    return bool(
+        user.is_authenticated
+        and DevelopmentGroupMember.objects.filter(compact=compact, user_id=user.pk).exists()
+    )
+
+
+def case_roles(user: User, case: Case) -> list[str]:
+    """The roles `user` holds in `case`, most particular first (the core's role names)."""
+    if not user.is_authenticated:
+        return []
+    roles = []
+    accepted = case.public_status in (PublicStatus.NOT_PUBLIC, PublicStatus.ACCEPTED)
+    ids = set(organisation_ids(user, case.compact)) if accepted else set()
+    if accepted and (case.raised_by_id == user.pk or case.raising_organisation_id in ids):
+        roles.append("raiser")
+    if case.other_party_id in ids:
+        roles.append("other party")
+    if accepted and in_development_group(user, case.compact):
+        roles.append("Compact Development Group")
+    if is_officer(user, case.compact):
+        roles.append("officer")
+    return roles
+
+
+def visible_cases(user: User, compact: Compact) -> QuerySet:
+    """The cases of `compact` the user may see."""
+    cases = Case.objects.filter(compact=compact)
+    if is_officer(user, compact):
+        return cases
+    if not user.is_authenticated:
+        return cases.none()
+    accepted = cases.filter(public_status__in=[PublicStatus.NOT_PUBLIC, PublicStatus.ACCEPTED])
+    if in_development_group(user, compact):
+        return accepted
+    ids = organisation_ids(user, compact)
+    return accepted.filter(
+        Q(raised_by_id=user.pk) | Q(raising_organisation_id__in=ids) | Q(other_party_id__in=ids)
+    )
+
+
+def can_see_case(user: User, case: Case) -> bool:
+    return bool(case_roles(user, case))
+
+
+def can_read_confidential_notes(user: User, case: Case) -> bool:
+    return is_officer(user, case.compact)

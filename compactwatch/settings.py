@@ -7,6 +7,7 @@ SECRET_KEY             required in production; elsewhere one is made and kept in
 ALLOWED_HOSTS          comma-separated (default: localhost names)
 CSRF_TRUSTED_ORIGINS   comma-separated, e.g. https://compact.example.org (behind a proxy)
 COMPACTWATCH_SITE_URL  the service's address, for links in emails (default http://127.0.0.1:8000)
+COMPACTWATCH_EMAIL_BACKEND  a Django email backend to use instead (e.g. locmem, for benchmarks)
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ INSTALLED_APPS = [
     "compactwatch.organisations",
     "compactwatch.records",
     "compactwatch.findings",
+    "compactwatch.disputes",
+    "compactwatch.monitoring",
+    "compactwatch.reports",
     "compactwatch.audit",
     "compactwatch.imports",
     "compactwatch.api",
@@ -76,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "compactwatch.middleware.RejectNulCharacters",
     "compactwatch.limits.RequestSizeLimit",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "compactwatch.staticfiles.WhiteNoise",  # whitenoise, its start-up lookups quiet
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +167,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Overrides either, e.g. "django.core.mail.backends.locmem.EmailBackend" so that a benchmark
+# of `compactwatch remind` composes every message and sends none (benchmarks/cases_bench.py).
+EMAIL_BACKEND = os.environ.get("COMPACTWATCH_EMAIL_BACKEND", EMAIL_BACKEND)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "compactwatch <noreply@localhost>")
 # The address people reach the service at, for links sent from the command line
 # (invitations, the first administrator's password); pages use the request's own address.
@@ -206,6 +213,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Documents attached to a disagreement's steps (compactwatch/disputes), served only through
+# a view that checks who may see the case, never as public files.
+MEDIA_ROOT = DATA_DIR / "media"
+# The largest document attached to one step of a disagreement (compactwatch/limits.py).
+CASE_DOCUMENT_MAX_BYTES = int(os.environ.get("COMPACTWATCH_CASE_DOCUMENT_MB", "10")) << 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Whitenoise's compressed, hashed files; a file missing from them is logged, not a 500.

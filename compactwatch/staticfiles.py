@@ -9,8 +9,10 @@ the log says which file is missing and why.
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 from typing import Any
 
+from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 logger = logging.getLogger("compactwatch.staticfiles")
@@ -18,6 +20,10 @@ logger = logging.getLogger("compactwatch.staticfiles")
 # stylesheets name source maps it does not ship) are looked up by whitenoise as it starts:
 # a miss there says nothing about our pages, so it is logged quietly.
 OWN_FILES = ("web/", "compactwatch/")
+# Set while whitenoise asks, as it starts, whether each collected file has an unhashed twin
+# (`web/x.min.map` for `web/x.min.0123456789ab.map`): a miss there is its answer, not a
+# file a page names, so it is neither logged nor forgiven.
+_whitenoise_asking: ContextVar[bool] = ContextVar("whitenoise_asking", default=False)
 
 
 class ForgivingManifestStorage(CompressedManifestStaticFilesStorage):
@@ -29,6 +35,8 @@ class ForgivingManifestStorage(CompressedManifestStaticFilesStorage):
         try:
             return super().stored_name(name)
         except ValueError as error:
+            if _whitenoise_asking.get():
+                raise
             if name not in self._reported:
                 self._reported.add(name)
                 collected = self.manifest_storage.exists(self.manifest_name)
@@ -44,3 +52,14 @@ class ForgivingManifestStorage(CompressedManifestStaticFilesStorage):
                     "`compactwatch serve` collects them, or `compactwatch manage collectstatic`.",
                 )
             return name
+
+
+class WhiteNoise(WhiteNoiseMiddleware):
+    """Whitenoise, whose start-up questions about hashed names are answered quietly."""
+
+    def get_static_url(self, name: str) -> str | None:
+        token = _whitenoise_asking.set(True)
+        try:
+            return super().get_static_url(name)
+        finally:
+            _whitenoise_asking.reset(token)

@@ -27,6 +27,7 @@ def _plain_static(settings):
 def _data_dir(settings, tmp_path):
     # Uploaded files and the progress of imports on SQLite are kept in the data folder.
     settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"  # documents attached to disagreements' steps
 
 
 @pytest.fixture(autouse=True)

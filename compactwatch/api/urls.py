@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
-from compactwatch.api import docs, imports, views
+from compactwatch.api import cases, docs, imports, indicators, open_data, views
 from compactwatch.records.models import RECORD_MODELS
 
 app_name = "api"
@@ -16,6 +16,7 @@ urlpatterns = [
     path(compact + "editions/<slug:edition>/", views.EditionDetail.as_view(), name="edition"),
     path(compact + "organisations/", views.OrganisationList.as_view(), name="organisations"),
     path(compact + "figures/", views.Figures.as_view(), name="figures"),
+    path(compact + "indicators/", indicators.Indicators.as_view(), name="indicators"),
     # Each kind of record: its list, and one record by its id (which may hold "/").
     *(
         path(compact + f"{model.traits.api_path}/{tail}", view.as_view(), name=name)
@@ -26,6 +27,17 @@ urlpatterns = [
             (f"{model.traits.finding_link}s", model.traits.finding_link),
             strict=True,
         )
+    ),
+    # Disagreements (issue 13): cases and their steps.
+    path(compact + "cases/", cases.CaseList.as_view(), name="cases"),
+    path(compact + "cases/<str:ref>/", cases.CaseDetail.as_view(), name="case"),
+    path(compact + "cases/<str:ref>/steps/", cases.CaseSteps.as_view(), name="case_steps"),
+    # Open data (issue 14): the tables of the download, as JSON.
+    path(compact + "open-data/", open_data.OpenDataIndex.as_view(), name="open_data"),
+    path(
+        compact + "open-data/<slug:table>/",
+        open_data.OpenDataRows.as_view(),
+        name="open_data_table",
     ),
     path(compact + "imports/", imports.ImportList.as_view(), name="imports"),
     path(compact + "imports/<int:pk>/", imports.ImportDetail.as_view(), name="import"),

@@ -6,11 +6,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from compactwatch.cli import check, compacts, editions, imports, init, plan, service, users
+from compactwatch.cli import (
+    check,
+    compacts,
+    editions,
+    imports,
+    init,
+    open_data,
+    plan,
+    remind,
+    report,
+    service,
+    users,
+)
 from compactwatch.cli.common import CommandError
 from compactwatch.cli.database import database_problem
 
-COMMANDS = (init, compacts, editions, users, check, plan, imports, service)
+COMMANDS = (
+    init, compacts, editions, users, check, plan, imports, remind, open_data, report, service
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

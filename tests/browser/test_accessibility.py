@@ -19,6 +19,10 @@ PUBLIC_PAGES = [
     f"{C}/search/?q=notice+zebra", "/records-format/", f"{C}/known-from-data/",
     "/accounts/reset/sent/", "/accounts/reset/MQ/not-a-token/",
     f"{C}/join/",
+    f"{C}/concerns/", f"{C}/concerns/?find=notice",
+    f"{C}/reports/", f"{C}/open-data/",
+    f"{C}/action-plan/2026/", f"{C}/annual-review/2026/",
+    f"{C}/indicators/", f"{C}/indicators/?year=2016&body=cambridgeshire-county-council",
 ]  # fmt: skip
 OFFICER_PAGES = [
     "/", f"{C}/records/", f"{C}/records/?type=funding_agreement", f"{C}/records/upload/",
@@ -35,6 +39,10 @@ OFFICER_PAGES = [
     f"{C}/your-organisation/hunts-forum/leave/",
     f"{C}/manage/people/", f"{C}/manage/people/invite/", f"{C}/manage/editions/drafts/new/",
     "/accounts/", "/accounts/two-factor/", f"{C}/manage/editions/upload/",
+    f"{C}/reports/?year=19", f"{C}/reports/2025/", f"{C}/manage/reports/2025/",
+    f"{C}/action-plan/2026/new/", f"{C}/annual-review/2026/meeting/",
+    f"{C}/annual-review/2026/work-programme/new/", f"{C}/annual-review/2026/carry/",
+    f"{C}/indicators/?year=2026&body=cambridgeshire-county-council",
 ]  # fmt: skip
 
 
@@ -69,6 +77,150 @@ def test_two_factor_and_signing_pages(page, officer, group_member):
 # A draft of a new edition's pages, under its address (the draft is started in the test).
 DRAFT_PAGES = ["", "commitments/2.4/", "commitments/new/", "commitments/2.9/remove/",
                "preview/", "consult/", "adopt/", "abandon/"]  # fmt: skip
+
+
+def test_case_pages(page, officer):
+    """Disagreements: the lists, a case with every step's form open, a concern from the
+    public waiting, the raise form and the route page with their errors, and the figures
+    with cases counted."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from compactwatch.changes import cases
+    from compactwatch.changes.base import Actor
+
+    compact = officer.compacts_run.get()
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    case = cases.raise_case(
+        Actor.system("test"), compact, other_party=council,
+        commitments=["cambridgeshire-refreshed/4.5"], what_happened="Short notice",
+        wanted="Reasons", raising_organisation=compact.organisations.get(ref="hunts-forum"),
+    )  # fmt: skip
+    waiting = cases.submit_public_case(
+        Actor(AnonymousUser(), "form"), compact, contact_name="Asha Patel",
+        contact_email="asha@example.org", other_party=council,
+        commitments=["cambridgeshire-refreshed/4.5"], what_happened="No notice", wanted="Sorry",
+    )  # fmt: skip
+    sign_in(page, "officer", PASSWORD)
+    for path in (f"{C}/cases/", f"{C}/cases/?status=overdue", f"{C}/manage/concerns/",
+                 f"{C}/cases/raise/", f"{C}/manage/route/", f"{C}/cases/{waiting.ref}/",
+                 f"{C}/figures/"):  # fmt: skip
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+    page.goto(f"{C}/cases/{case.ref}/")
+    for summary in page.locator("summary").all():
+        summary.click()  # every step's form open
+    assert_no_axe_violations(page)
+    page.click("button:has-text('Extend')")  # no days, no reason: the errors, linked
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"{C}/cases/raise/")
+    page.click("button:has-text('Raise the concern')")
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"{C}/manage/route/")
+    page.fill("#id_document", "id: broken\nversion: 0\n")
+    page.click("button:has-text('Check and save the route')")
+    assert page.locator(".govuk-error-summary").first.is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_action_plan_and_annual_review_pages(page, officer, council_member):
+    """The action plan (2007 edition, 5.2) with items in every status, some overdue, notes,
+    the review with its meeting and work programme, each form with its errors, the carry
+    page with items to carry; and an item's page with the note form its owner sees."""
+    from datetime import date
+
+    from compactwatch.demo_monitoring import load_demo_monitoring
+
+    compact = officer.compacts_run.get()
+    load_demo_monitoring(compact, date.today())
+    year = date.today().year
+    sign_in(page, "officer", PASSWORD)
+    for path in (f"{C}/action-plan/{year - 1}/", f"{C}/action-plan/{year}/",
+                 f"{C}/action-plan/{year}/1/", f"{C}/action-plan/{year}/1/change/",
+                 f"{C}/annual-review/{year - 1}/", f"{C}/annual-review/{year}/",
+                 f"{C}/annual-review/{year - 1}/meeting/", f"{C}/annual-review/{year}/carry/",
+                 f"{C}/annual-review/{year - 1}/work-programme/1/"):  # fmt: skip
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+    for path, button in ((f"{C}/action-plan/{year}/new/", "Add the item"),
+                         (f"{C}/annual-review/{year}/work-programme/new/", "Save"),
+                         (f"{C}/annual-review/{year + 1}/meeting/", "Save the meeting"),
+                         (f"{C}/action-plan/{year}/1/", "Add the note")):  # fmt: skip
+        page.goto(path)
+        page.click(f"button:text-is('{button}')")  # nothing filled in: the errors, linked
+        assert page.locator(".govuk-error-summary").first.is_visible(), path
+        assert_no_axe_violations(page)
+    assert page.locator("#id_text").input_value() == ""
+    page.context.clear_cookies()
+    sign_in(page, "council", PASSWORD)  # Cambridgeshire County Council owns an item
+    owned = compact.action_items.filter(year=year, owner__ref="cambridgeshire-county-council")
+    page.goto(owned.first().get_absolute_url())
+    assert page.locator("text=Add a progress note").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_annual_report_pages(page, officer):
+    """The report with its figures and charts (draft and published), the officer's page,
+    and a partner's response form with an error shown."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+
+    from compactwatch.changes.base import Actor
+    from compactwatch.changes.register import add_membership
+    from compactwatch.changes.reports import make_draft, publish, save_response
+
+    compact = officer.compacts_run.get()
+    council = compact.organisations.get(ref="cambridgeshire-county-council")
+    forum = compact.organisations.get(ref="hunts-forum")
+    for n in range(3):
+        save_record(FundingAgreement(compact=compact, ref=f"r-{n}", funder=council, kind="grant",
+                                     award_date=date(2025, n + 1, 1),
+                                     decision_rationale_none=n == 0), officer)  # fmt: skip
+    report = make_draft(Actor.system(), compact, 2025)
+    member = get_user_model().objects.create_user("member", password=PASSWORD)
+    add_membership(Actor.system("test"), forum, member)
+    save_response(Actor(member, "test"), report, forum, text="We welcome it.", final=True)
+    sign_in(page, "officer", PASSWORD)
+    for path in (f"{C}/reports/2025/", f"{C}/manage/reports/2025/"):
+        assert page.goto(path).status == 200, path
+        assert_no_axe_violations(page)
+    publish(Actor(officer, "test"), report, version=report.version)
+    page.goto("/")
+    page.get_by_role("button", name="Sign out officer").click()
+    assert page.goto(f"{C}/reports/2025/").status == 200
+    assert_no_axe_violations(page)
+    make_draft(Actor.system(), compact, 2026)
+    sign_in(page, "member", PASSWORD)
+    path = f"{C}/reports/2026/responses/hunts-forum/"
+    assert page.goto(path).status == 200
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Save the response").click()
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_no_axe_violations(page)
+
+
+def test_open_data_pages(page, officer):
+    """Before the first download is made (the page, and the download's 404 page), then the
+    officer's page with one made and a fresh one that failed."""
+    from compactwatch.changes import open_data
+    from compactwatch.changes.base import Actor
+
+    compact = officer.compacts_run.get()
+    assert page.goto(f"{C}/open-data/download/").status == 404
+    assert page.get_by_text("it is being prepared").is_visible()
+    assert_no_axe_violations(page)
+    open_data.run_export(open_data.ask_for_fresh(Actor.system("test"), compact).pk)
+    failing = open_data.ask_for_fresh(Actor.system("test"), compact)
+    open_data._fail(failing.pk, "Something went wrong while it was being made")
+    sign_in(page, "officer", PASSWORD)
+    for path in (f"{C}/open-data/", f"{C}/manage/open-data/"):
+        assert page.goto(path).status == 200, path
+        assert page.get_by_text("The last download could not be made").is_visible()
+        assert_no_axe_violations(page)
 
 
 @pytest.mark.parametrize("path, status", [("/no-such-page/", 404), (f"{C}/figures/?year=x", 400)])

@@ -234,6 +234,27 @@ def check_every_operation(call: Caller, models, File) -> None:
         call(role, "import_retrieve", slug=SLUG, id=job + 1000)
         call(role, "import_cancel", slug=SLUG, id=job)
 
+        # Disagreements: raise one (Hunts Forum's member with the council), list, read, step.
+        raise_it = models.CaseCreateRequest.from_dict
+        concern = {"other_party": COUNCIL, "commitments": ["cambridgeshire-refreshed/4.5"],
+                   "what_happened": "Four weeks' notice.", "wanted": "Three months' notice."}  # fmt: skip
+        raised = call(role, "cases_create", slug=SLUG, body=raise_it(concern))
+        call(role, "cases_create", slug=SLUG, body=raise_it({**concern, "commitments": ["x/1"]}))
+        call(role, "cases_list", slug=SLUG)
+        case = raised.parsed.id if raised.status_code == 201 else "D-2026-999"
+        call(role, "case_retrieve", slug=SLUG, ref=case)
+        note = models.StepInRequest.from_dict({"kind": "note", "text": "We have talked."})
+        call(role, "case_step_create", slug=SLUG, ref=case, body=note)
+        call(role, "case_step_create", slug=SLUG, ref=case,
+             body=models.StepInRequest.from_dict({"kind": "extend", "days": 99}))  # fmt: skip
+
+        # Is the Compact working? and the open data, public.
+        call(role, "indicators_list", slug=SLUG, year=2016)
+        call(role, "indicators_list", slug=SLUG, body="nobody")
+        call(role, "open_data_tables", slug=SLUG)
+        call(role, "open_data_rows", slug=SLUG, table="register")
+        call(role, "open_data_rows", slug=SLUG, table="nothing")
+
         # A token for a username and password.
         username = USERNAMES.get(role, "nobody")
         call(role, "token_create", body=models.CredentialsRequest(username, PASSWORD))

@@ -31,7 +31,12 @@ CHECKS = [
     response_schema_conformance,
 ]
 # A record of each kind that exists, so that reading, changing and deleting one is tried too.
-STORED = {"consultations": "c-1", "funding-agreements": "g-1", "funding-changes": "n-1"}
+STORED = {
+    "consultations": "c-1",
+    "funding-agreements": "g-1",
+    "funding-changes": "n-1",
+    "cases": "D-2016-001",
+}
 
 
 @pytest.fixture
@@ -43,6 +48,14 @@ def token(compact, officer):
                                              amount=1500, award_date=date(2016, 3, 1)), officer)  # fmt: skip
     save_record(FundingChange(compact=compact, ref="n-1", agreement=agreement, change="end",
                               notice_given=date(2017, 1, 1)), officer)  # fmt: skip
+    from compactwatch.changes.base import Actor
+    from compactwatch.changes.cases import commitment_choices, raise_case
+
+    day = date(2016, 5, 2)  # a case, so that reading it and taking its steps is tried too
+    raise_case(Actor.system("test"), compact, other_party=council,
+               commitments=[commitment_choices(compact, day)[0][0]], what_happened="Late",
+               wanted="Reasons", raising_organisation=compact.organisations.get(ref="hunts-forum"),
+               day=day)  # fmt: skip
     return Token.objects.create(user=officer).key
 
 

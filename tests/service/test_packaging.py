@@ -142,3 +142,20 @@ def test_a_missing_stylesheet_is_logged_and_the_page_still_serves(
         "web/compactwatch.css is missing" in message and "npm run build" in message
         for message in caplog.messages
     )
+
+
+def test_whitenoise_asking_about_unhashed_names_is_not_logged(settings, tmp_path, caplog):
+    # Whitenoise asks, as it starts, for `web/x.js` of each `web/x.min.js` it serves: that
+    # file was never meant to exist, so its answer (none) is quiet and nothing is forgiven.
+    from compactwatch.staticfiles import WhiteNoise
+
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "compactwatch.staticfiles.ForgivingManifestStorage"},
+    }
+    middleware = WhiteNoise(lambda request: None)
+    with caplog.at_level(logging.DEBUG, logger="compactwatch.staticfiles"):
+        assert middleware.get_static_url("web/govuk-frontend.js") is None
+    assert not caplog.messages

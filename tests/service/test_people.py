@@ -196,3 +196,33 @@ def test_the_sign_in_page_says_how_to_get_an_account(officer):
     assert "Ask your Compact officer for an invitation" in page
     assert 'href="mailto:officer@example.org"' in page
     assert reverse("web:password_reset") in page
+
+
+def test_the_officer_adds_and_removes_a_member_of_the_development_group(
+    officer, council_member, group_member
+):
+    """A member of the Compact Development Group sees every disagreement (6.2); only the
+    officer changes who is on it, from the person's page, each change audited."""
+    from case_helpers import raise_one
+
+    from compactwatch import permissions
+
+    compact = council_member.memberships.first().organisation.compact
+    # Hunts Forum with Cambridge City Council: the county council's member is no party.
+    case = raise_one(compact, group_member, other="cambridge-city-council")
+    page = url("person", council_member.pk)
+    assert signed_in(council_member).get(url("case", case.ref)).status_code == 404
+    assert "Add to the Compact Development Group" in signed_in(officer).get(page).content.decode()
+    outsider = signed_in(group_member).post(page, {"action": "join_group"})
+    assert outsider.status_code == 403
+    assert not permissions.in_development_group(council_member, case.compact)
+    done = signed_in(officer).post(page, {"action": "join_group"})
+    assert done.status_code == 302
+    assert permissions.in_development_group(council_member, case.compact)
+    assert signed_in(council_member).get(url("case", case.ref)).status_code == 200
+    assert "Compact Development Group" in signed_in(officer).get(url("people")).content.decode()
+    signed_in(officer).post(page, {"action": "leave_group"})
+    assert not permissions.in_development_group(council_member, case.compact)
+    assert signed_in(council_member).get(url("case", case.ref)).status_code == 404
+    actions = AuditEntry.objects.filter(record_type="development_group", username="officer")
+    assert sorted(actions.values_list("action", flat=True)) == ["created", "deleted"]

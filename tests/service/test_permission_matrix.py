@@ -32,6 +32,7 @@ from compactwatch.compacts.models import Edition, EditionDraft
 from compactwatch.imports.models import ImportJob
 from compactwatch.organisations.models import Membership, Organisation, Signature
 from compactwatch.records.models import Consultation, FundingAgreement, FundingChange
+from compactwatch.reports.models import OpenDataExport
 from compactwatch.web.forms import FORMS
 
 DATABASES = ["default"] if connection.vendor == "sqlite" else ["default", "jobs"]
@@ -133,6 +134,8 @@ def everything() -> dict[str, Any]:
         "imports": ImportJob.objects.count(),
         "signatures": sorted(Signature.objects.values_list("organisation__ref", "edition__slug")),
         "drafts": list(EditionDraft.objects.values_list("pk", "status", "version", "document")),
+        # The public page may queue the first one itself; a person's asking is what's refused.
+        "open data asked for": OpenDataExport.objects.exclude(requested_by="").count(),
     }
 
 
@@ -459,6 +462,14 @@ OTHER_WAYS = {
         web(user).post(_url("web:person", world.users["council"].pk), {"action": "make_officer"}),
     ],
     "officer: upload an edition": lambda user, world: _edition_upload(user, world),
+    "officer: make or publish the annual report": lambda user, world: [
+        web(user).get(_url("web:annual_report_manage", 2025)),
+        web(user).post(_url("web:annual_report_manage", 2025), {"action": "make"}),
+    ],
+    "officer: ask for a fresh open data download": lambda user, world: [
+        web(user).get(_url("web:open_data_manage")),
+        web(user).post(_url("web:open_data_manage")),
+    ],
 }
 REFUSED_ROLES = ("anonymous", "group", "council", "recipient")
 
@@ -631,6 +642,8 @@ def test_the_officer_and_the_site_administrator_can(world, way, role):
         assert org("new-body").name == "New body"
     elif way == "officer: upload an edition":
         assert Edition.objects.filter(slug="pm-2026").exists()
+    elif way == "officer: ask for a fresh open data download":
+        assert OpenDataExport.objects.get().requested_by == user.username
 
 
 # Pages every role may read, signed in or not: the Compact's text searched, the records
@@ -641,6 +654,13 @@ PUBLIC_WAYS = {
     "a records template": lambda: reverse("web:record_template", args=["funding_changes.csv"]),
     "organisations known from imported data": lambda: reverse("web:known_from_data", args=[SLUG]),
     "join the Compact": lambda: reverse("web:join", args=[SLUG]),
+    "is the Compact working? (indicators)": lambda: (
+        reverse("web:indicators", args=[SLUG]) + "?body=" + OWNER
+    ),
+    "the indicators by API": lambda: reverse("api:indicators", args=[SLUG]),
+    "the annual reports": lambda: reverse("web:reports", args=[SLUG]),
+    "the open data": lambda: reverse("web:open_data", args=[SLUG]),
+    "the open data by API": lambda: reverse("api:open_data_table", args=[SLUG, "register"]),
 }
 
 
@@ -684,3 +704,214 @@ def test_the_code_step_of_signing_in_is_nobodys_without_a_password(world):
         client = web(world.users[role])
         answer = client.post(reverse("web:sign_in_code"), {"code": "123456"})
         assert answer.status_code == 302 and answer["Location"] == reverse("web:login")
+
+
+# Disagreements (issue 13): every way to a case, by every role. Fenland CVS (recipient)
+# raised the case about Cambridge City Council (owner), with a document; Hunts Forum (group)
+# and Cambridgeshire County Council (council) are third organisations, which see nothing of
+# it (404, as if it did not exist); the public is sent to sign in, or 401/404 by the API.
+CASE_ROLES = ("anonymous", "group", "council", "recipient", "owner", "officer")
+PARTIES = ("recipient", "owner", "officer")
+
+
+@pytest.fixture
+def a_case(world):
+    from compactwatch.changes.cases import raise_case
+
+    document = SimpleUploadedFile("letter.txt", b"Notice letter", content_type="text/plain")
+    return raise_case(
+        Actor.system("test"), world.compact, other_party=org(OWNER),
+        commitments=["cambridgeshire-refreshed/4.5"], what_happened="Short notice",
+        wanted="Reasons", raising_organisation=org(RECIPIENT), documents=[document],
+    )  # fmt: skip
+
+
+def _case_note(user, case) -> list:
+    url = _url("web:case", case.ref)
+    return [web(user).post(url, {"action": "note", "note-version": case.version,
+                                 "note-text": "A note"})]  # fmt: skip
+
+
+def _calendar(user, case) -> list:
+    from compactwatch.web.views.case_calendar import calendar_token
+
+    person = user or get_user_model().objects.get(username="officer")  # the public: a guess
+    token = calendar_token(person, case.compact) if user else "0" * 40
+    return [web(None).get(_url("web:case_calendar", person.pk, token))]
+
+
+CASE_WAYS = {
+    "web case page": lambda user, case: [web(user).get(_url("web:case", case.ref))],
+    "web case step": _case_note,
+    "web case document": lambda user, case: [web(user).get(
+        _url("web:case_document", case.ref, case.steps.get().documents.get().pk))],
+    "web cases list": lambda user, case: [web(user).get(_url("web:cases"))],
+    "web raise a concern": lambda user, case: [web(user).get(_url("web:case_raise"))],
+    "web public concern form": lambda user, case: [web(user).get(_url("web:case_public"))],
+    "web concerns from the public": lambda user, case: [web(user).get(_url("web:case_waiting"))],
+    "web route for disagreements": lambda user, case: [web(user).get(_url("web:case_route"))],
+    "calendar feed by its own address": _calendar,
+    "API case": lambda user, case: [api(user).get(_url("api:case", case.ref))],
+    "API cases list": lambda user, case: [api(user).get(_url("api:cases"))],
+    "API case step": lambda user, case: [api(user).post(
+        _url("api:case_steps", case.ref), {"kind": "note", "text": "A note",
+                                           "version": case.version}, format="json")],
+}  # fmt: skip
+
+
+def case_answer(way: str, role: str) -> int | str:
+    """What a role gets from a way to the case."""
+    party = role in PARTIES
+    if way == "web public concern form":
+        return 200
+    if way == "calendar feed by its own address":
+        return 200 if role == "officer" else 404
+    if way.startswith("API"):
+        if way == "API cases list":
+            return SHOWN if party else ABSENT
+        if way == "API case step" and role == "anonymous":
+            return 401
+        return 200 if party else 404
+    if role == "anonymous":
+        return SIGN_IN
+    if way in ("web concerns from the public", "web route for disagreements"):
+        return 200 if role == "officer" else 403
+    if way == "web raise a concern":
+        return 200
+    if way == "web cases list":
+        return SHOWN if party else ABSENT
+    if way == "web case step":
+        return 302 if party else 404
+    return 200 if party else 404
+
+
+@pytest.mark.parametrize("way", CASE_WAYS)
+@pytest.mark.parametrize("role", CASE_ROLES)
+def test_a_case_by_every_way_and_role(world, a_case, way, role):
+    steps = a_case.steps.count()
+    (response,) = CASE_WAYS[way](world.users[role], a_case)
+    expected = case_answer(way, role)
+    where = f"{way} | {role}"
+    if expected in (SHOWN, ABSENT):
+        assert response.status_code == 200, where
+        if "rows" in (response.context or {}):
+            refs = [row.case.ref for row in response.context["rows"]]
+        else:
+            refs = [item["id"] for item in response.json()["results"]]
+        assert (a_case.ref in refs) == (expected == SHOWN), (where, refs)
+    elif expected == SIGN_IN:
+        judge(response, SIGN_IN, None)
+    else:
+        assert response.status_code == expected, (where, response.content[:300])
+    stepped = way in ("web case step", "API case step") and expected in (200, 302)
+    assert a_case.steps.count() == steps + stepped, where
+
+
+# The action plan and the annual review (issue 14): an item of the 2026 plan owned by
+# Cambridge City Council (owner). Everyone reads the plan, its items and the review; the
+# owner's members and the officer add progress notes; only the officer changes the plan,
+# records the review and carries a year on. Refused: the sign-in page, or 403.
+PLAN_YEAR = 2026
+PLAN_ROLES = ("anonymous", "group", "council", "recipient", "owner", "officer")
+
+
+@pytest.fixture
+def an_item(world):
+    from compactwatch.changes import action_plan, annual_review
+
+    officer = Actor.system("test")
+    annual_review.add_work_item(officer, world.compact, PLAN_YEAR,
+                                {"title": "Run the survey", "lead_kind": "group", "quarter": 2})  # fmt: skip
+    return action_plan.add_item(officer, world.compact, PLAN_YEAR, {
+        "title": "List every consultation", "success": "All listed", "owner_kind": "partner",
+        "owner": org(OWNER), "commitment": "cambridgeshire-refreshed/2.4",
+        "due": date(PLAN_YEAR, 6, 30),
+    })  # fmt: skip
+
+
+def _item_post(item) -> dict[str, Any]:
+    return {"title": "Changed", "success": "All listed", "owner_kind": "partner",
+            "owner": item.owner_id, "due": "", "status": "in_progress",
+            "commitment": "cambridgeshire-refreshed/2.4", "indicator": "", "version": 1}  # fmt: skip
+
+
+def _get_post(name: str, posted, *args: Any):
+    def pages(user, item) -> list:
+        url = _url(name, *args)
+        data = posted(item) if callable(posted) else posted
+        return [web(user).get(url), web(user).post(url, data)]
+
+    return pages
+
+
+PLAN_WAYS = {
+    "the action plan": lambda user, item: [web(user).get(_url("web:action_plan", PLAN_YEAR))],
+    "an action item": lambda user, item: [web(user).get(_url("web:action_item", PLAN_YEAR, 1))],
+    "the annual review": lambda user, item: [web(user).get(_url("web:annual_review", PLAN_YEAR))],
+    "add a progress note": lambda user, item: [web(user).post(
+        _url("web:action_item", PLAN_YEAR, 1), {"text": "Half done", "status": "", "version": 1})],
+    "add an action item": _get_post("web:action_item_new", _item_post, PLAN_YEAR),
+    "change an action item": _get_post("web:action_item_edit", _item_post, PLAN_YEAR, 1),
+    "record the review meeting": _get_post(
+        "web:annual_review_meeting", {"date": "2027-05-14", "minutes": "Met"}, PLAN_YEAR),
+    "add to the work programme": _get_post(
+        "web:work_item_new", {"title": "Train funders", "lead_kind": "group", "quarter": "3"},
+        PLAN_YEAR),
+    "change the work programme": _get_post(
+        "web:work_item_edit", {"title": "Changed", "lead_kind": "group", "quarter": "3",
+                               "version": 1}, PLAN_YEAR, 1),
+    "carry unfinished items on": _get_post("web:annual_review_carry", {}, PLAN_YEAR),
+}  # fmt: skip
+PLAN_READS = ("the action plan", "an action item", "the annual review")
+
+
+def plan_answer(way: str, role: str) -> int | str:
+    if way in PLAN_READS:
+        return 200
+    if role == "anonymous":
+        return SIGN_IN
+    if way == "add a progress note":
+        return 302 if role in ("owner", "officer") else 403
+    return "ok" if role == "officer" else 403
+
+
+def monitoring_rows() -> dict[str, Any]:
+    from compactwatch.monitoring.models import (
+        ActionItem,
+        ProgressNote,
+        ReviewMeeting,
+        WorkProgrammeItem,
+    )
+
+    return {
+        "items": list(
+            ActionItem.objects.values_list("year", "number", "title", "status", "version")
+        ),
+        "notes": ProgressNote.objects.count(),
+        "meetings": list(ReviewMeeting.objects.values_list("year", "minutes", "version")),
+        "work": list(WorkProgrammeItem.objects.values_list("title", "quarter", "version")),
+    }
+
+
+@pytest.mark.parametrize("way", PLAN_WAYS)
+@pytest.mark.parametrize("role", PLAN_ROLES)
+def test_the_action_plan_by_every_way_and_role(world, an_item, way, role):
+    before = monitoring_rows()
+    responses = PLAN_WAYS[way](world.users[role], an_item)
+    expected = plan_answer(way, role)
+    where = f"{way} | {role}"
+    if expected == "ok":  # the officer: the page, then the form saved (a redirect)
+        assert responses[0].status_code == 200, where
+        assert responses[1].status_code == 302, (where, responses[1].context
+                                                 and responses[1].context["form"].errors)  # fmt: skip
+        assert monitoring_rows() != before, where
+        return
+    for response in responses:
+        if expected == SIGN_IN:
+            judge(response, SIGN_IN, None)
+        else:
+            assert response.status_code == expected, (where, response.content[:300])
+    if expected == 302:  # a note added by the owner or the officer
+        assert monitoring_rows()["notes"] == before["notes"] + 1, where
+    else:
+        assert monitoring_rows() == before, where

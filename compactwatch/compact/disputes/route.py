@@ -12,7 +12,6 @@ and build it again with `parse_route`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -22,6 +21,7 @@ from typing import Any, Literal, cast, get_args
 import jsonschema
 import yaml
 
+from compactwatch.compact.data_files import ItemFile
 from compactwatch.compact.disputes.deadlines import Calendar, Period, Region, Unit
 
 Role = Literal["raiser", "other party", "officer", "Compact Development Group", "external body"]
@@ -162,60 +162,17 @@ def shipped_routes() -> dict[str, Route]:
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def _file() -> ItemFile:
     text = resources.files(PACKAGE).joinpath(FOLDER, SCHEMA_FILE).read_text(encoding="utf-8")
-    return jsonschema.Draft202012Validator(json.loads(text))
-
-
-def _where(document: Any, file_name: str, path: list[Any]) -> tuple[str, list[Any]]:
-    """ "file.yaml: stage at-source" and the rest of the path, for a path into the document."""
-    if len(path) >= 2 and path[0] == "stages" and isinstance(path[1], int):
-        stages = document.get("stages") if isinstance(document, dict) else None
-        item = stages[path[1]] if isinstance(stages, list) and path[1] < len(stages) else None
-        stage_id = item.get("id") if isinstance(item, dict) else None
-        label = stage_id if isinstance(stage_id, str) and stage_id else f"number {path[1] + 1}"
-        return f"{file_name}: stage {label}", path[2:]
-    return file_name, path
-
-
-def _field(path: Iterable[Any]) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(
-        "."
-    )
+    return ItemFile(jsonschema.Draft202012Validator(json.loads(text)), "stages", "stage")
 
 
 def _problem(document: Any, file_name: str, path: list[Any], message: str) -> str:
-    where, rest = _where(document, file_name, path)
-    return f"{where}, field {_field(rest)}: {message}" if rest else f"{where}: {message}"
+    return _file().problem(document, file_name, path, message)
 
 
 def _schema_problems(document: Any, file_name: str) -> list[str]:
-    problems = []
-    errors = sorted(_validator().iter_errors(document), key=lambda e: [str(p) for p in e.path])
-    for error in errors:
-        path = list(error.absolute_path)
-        message = error.message
-        if error.validator == "required":
-            # Name the missing field itself, not its parent.
-            missing = [name for name in error.validator_value if name not in error.instance]
-            for name in missing:
-                problems.append(_problem(document, file_name, [*path, name], "is missing"))
-            continue
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = error.schema.get("properties", {})
-            for name in error.instance:
-                if name not in allowed:
-                    problems.append(
-                        _problem(
-                            document, file_name, [*path, name], "is not a field this format knows"
-                        )
-                    )
-            continue
-        if error.validator == "enum":
-            choices = ", ".join(f'"{choice}"' for choice in error.validator_value)
-            message = f"{error.instance!r} is not one of {choices}"
-        problems.append(_problem(document, file_name, path, message))
-    return problems
+    return _file().schema_problems(document, file_name)
 
 
 def _sense_problems(document: Any, file_name: str) -> list[str]:

@@ -11,8 +11,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from compactwatch import permissions
 from compactwatch.changes import two_factor
 from compactwatch.changes.base import Actor, Invalid, NotFound, Stale
+from compactwatch.changes.cases import set_development_group_member
 from compactwatch.changes.people import (
     account_version,
     invite,
@@ -65,6 +67,8 @@ class InviteForm(forms.Form):
 
 def _roles_of(compact: Compact, user: Any) -> list[str]:
     roles = ["Compact officer"] if compact.officers.filter(pk=user.pk).exists() else []
+    if permissions.in_development_group(user, compact):
+        roles.append("Compact Development Group")
     names = user.memberships.filter(organisation__compact=compact).order_by("organisation__name")
     return roles + [f"Acts for {m.organisation.name}" for m in names]
 
@@ -130,6 +134,7 @@ def person_page(request: HttpRequest, compact: Compact, pk: int) -> HttpResponse
         "other_partners": compact.organisations.filter(partner=True).exclude(pk__in=joined)
         .order_by("name"),
         "is_officer": compact.officers.filter(pk=user.pk).exists(),
+        "in_group": permissions.in_development_group(user, compact),
         "version": account_version(user),
     })  # fmt: skip
 
@@ -150,6 +155,11 @@ def _change(request: HttpRequest, compact: Compact, user: Any) -> str:
             return f"{name} acts for {organisation.name} from now on."
         leave_partner(actor, organisation, user)
         return f"{name} no longer acts for {organisation.name}."
+    if action in ("join_group", "leave_group"):
+        set_development_group_member(actor, compact, user, action == "join_group")
+        if action == "join_group":
+            return f"{name} is now a member of the Compact Development Group: they see every disagreement."
+        return f"{name} is no longer a member of the Compact Development Group."
     if action == "make_officer":
         make_officer(actor, compact, user)
         return f"{name} is now an officer of {compact.name}."

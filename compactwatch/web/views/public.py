@@ -34,6 +34,7 @@ from compactwatch.findings.figures import FigureRow, imported_funding, years_wit
 from compactwatch.findings.figures import figures as figure_rows
 from compactwatch.organisations.models import Organisation, Sector
 from compactwatch.params import BadQuery, query_date, query_year
+from compactwatch.web.views import case_figures
 from compactwatch.web.views.errors import bad_request
 
 
@@ -204,6 +205,10 @@ def figures(request: HttpRequest, compact: str) -> HttpResponse:
         "body": body, "bodies": the_compact.organisations.filter(sector=Sector.PUBLIC).order_by("name"),
         "chart": chart, "chart_height": chart_height,
         "edition_base": reverse("web:compact", args=[the_compact.slug]) + "editions/",
+        # Disagreements beside the findings (issue 13): no names, small counts hidden.
+        "case_rows": case_figures.per_commitment(the_compact, year),
+        "case_years": case_figures.per_year(the_compact),
+        "published_cases": case_figures.published(the_compact),
     })  # fmt: skip
 
 
