@@ -5,7 +5,8 @@ compactwatch/changes/action_plan.py, which decides who may do what."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -27,6 +28,9 @@ from compactwatch.web.views.review_forms import ItemForm, NoteForm
 GROUPS = (Status.IN_PROGRESS, Status.NOT_STARTED, Status.DONE, Status.DROPPED)
 
 
+T = TypeVar("T")
+
+
 def the_year(year: int) -> int:
     """A year from the address, or 404 (a year no plan could have)."""
     try:
@@ -44,6 +48,22 @@ def stale_entries(error: Stale) -> list[dict[str, Any]]:
                      if isinstance(pair, list | tuple) and len(pair) == 2]}
         for entry in error.since
     ]  # fmt: skip
+
+
+def saved(form: Any, change: Callable[[int], T]) -> tuple[T | None, list[dict[str, Any]] | None]:
+    """`change(version)` with the version the form was opened on: what it saved, or None
+    with the refusal on the form (a stale save: who changed what since, and the form takes
+    the current version so that saving again is on purpose)."""
+    try:
+        return change(form.cleaned_data["version"]), None
+    except Stale as error:
+        form.data = form.data.copy()
+        form.data["version"] = str(error.current.version)
+        form.refuse(None, error.message)
+        return None, stale_entries(error)
+    except ChangeRefused as error:
+        form.refuse(error.field, error.message)
+        return None, None
 
 
 def annotate(compact: Compact, items: list[ActionItem]) -> list[ActionItem]:
@@ -99,17 +119,9 @@ def item_page(request: HttpRequest, compact: str, year: int, number: int) -> Htt
         form = NoteForm(request.POST or None, initial={"version": item.version})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            try:
-                use.add_note(actor, item, data["text"], status=data["status"],
-                             version=data["version"])  # fmt: skip
-            except Stale as error:
-                stale = stale_entries(error)
-                form.data = form.data.copy()
-                form.data["version"] = str(error.current.version)
-                form.refuse(None, error.message)
-            except ChangeRefused as error:
-                form.refuse(error.field, error.message)
-            else:
+            note, stale = saved(form, lambda version: use.add_note(
+                actor, item, data["text"], status=data["status"], version=version))  # fmt: skip
+            if note is not None:
                 messages.success(request, f"Your progress note on {item.title} is added.")
                 return redirect(item.get_absolute_url())
     elif request.method == "POST":
@@ -149,19 +161,11 @@ def item_edit(request: HttpRequest, compact: Compact, year: int, number: int) ->
     form = ItemForm(compact, request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            item = use.change_item(Actor(request.user, "form"), item, form.values(),
-                                   version=form.cleaned_data["version"])  # fmt: skip
-        except Stale as error:
-            stale = stale_entries(error)
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current.version)
-            form.refuse(None, error.message)
-        except ChangeRefused as error:
-            form.refuse(error.field, error.message)
-        else:
-            messages.success(request, f"{item.title} is saved.")
-            return redirect(item.get_absolute_url())
+        changed, stale = saved(form, lambda version: use.change_item(
+            Actor(request.user, "form"), item, form.values(), version=version))  # fmt: skip
+        if changed is not None:
+            messages.success(request, f"{changed.title} is saved.")
+            return redirect(changed.get_absolute_url())
     return render(request, "web/monitoring/item_form.html", {
         "compact": compact, "year": item.year, "form": form, "item": item, "stale": stale,
     })  # fmt: skip

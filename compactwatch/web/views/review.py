@@ -14,10 +14,10 @@ from django.utils import timezone
 from compactwatch import permissions
 from compactwatch.changes import action_plan as plan_use
 from compactwatch.changes import annual_review as use
-from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Stale
+from compactwatch.changes.base import Actor, ChangeRefused, NotFound
 from compactwatch.compacts.models import Compact
 from compactwatch.monitoring.models import Status
-from compactwatch.web.views.action_plan import stale_entries, the_year
+from compactwatch.web.views.action_plan import saved, the_year
 from compactwatch.web.views.cases import officer_only
 from compactwatch.web.views.review_forms import MeetingForm, WorkItemForm
 
@@ -56,17 +56,9 @@ def meeting_form(request: HttpRequest, compact: Compact, year: int) -> HttpRespo
     form = MeetingForm(compact, request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            use.record_meeting(Actor(request.user, "form"), compact, year, form.values(),
-                               version=form.cleaned_data["version"])  # fmt: skip
-        except Stale as error:
-            stale = stale_entries(error)
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current.version)
-            form.refuse(None, error.message)
-        except ChangeRefused as error:
-            form.refuse(error.field, error.message)
-        else:
+        recorded, stale = saved(form, lambda version: use.record_meeting(
+            Actor(request.user, "form"), compact, year, form.values(), version=version))  # fmt: skip
+        if recorded is not None:
             messages.success(request, f"The review meeting of {year} is saved.")
             return redirect("web:annual_review", compact.slug, year)
     return render(request, "web/monitoring/meeting_form.html", {
@@ -105,18 +97,10 @@ def work_edit(request: HttpRequest, compact: Compact, year: int, number: int) ->
     form = WorkItemForm(compact, request.POST or None, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
-        try:
-            item = use.change_work_item(Actor(request.user, "form"), item, form.values(),
-                                        version=form.cleaned_data["version"])  # fmt: skip
-        except Stale as error:
-            stale = stale_entries(error)
-            form.data = form.data.copy()
-            form.data["version"] = str(error.current.version)
-            form.refuse(None, error.message)
-        except ChangeRefused as error:
-            form.refuse(error.field, error.message)
-        else:
-            messages.success(request, f"{item.title} is saved.")
+        changed, stale = saved(form, lambda version: use.change_work_item(
+            Actor(request.user, "form"), item, form.values(), version=version))  # fmt: skip
+        if changed is not None:
+            messages.success(request, f"{changed.title} is saved.")
             return redirect("web:annual_review", compact.slug, item.year)
     return render(request, "web/monitoring/work_form.html", {
         "compact": compact, "year": item.year, "form": form, "item": item, "stale": stale,
