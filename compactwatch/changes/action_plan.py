@@ -254,7 +254,7 @@ def add_item(actor: Actor, compact: Compact, year: Any, values: dict[str, Any]) 
 
 def _held(item: ActionItem) -> ActionItem:
     stored = (
-        ActionItem.objects.select_for_update()
+        ActionItem.objects.select_for_update(of=("self",))
         .filter(pk=item.pk)
         .select_related("compact", "owner")
         .first()
@@ -368,7 +368,7 @@ def carry_unfinished(actor: Actor, compact: Compact, year: Any) -> list[ActionIt
     with changing():
         number = _next_number(compact, year + 1)
         old_items = (
-            ActionItem.objects.select_for_update()
+            ActionItem.objects.select_for_update(of=("self",))
             .filter(compact=compact, year=year, status__in=UNFINISHED, carried_to__isnull=True)
             .select_related("owner")
             .order_by("number")
