@@ -8,6 +8,7 @@ from the same models: their fields' labels and choices, and each record's format
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -221,3 +222,17 @@ class Reader:
 def read_entries(compact: Compact, entries: list[AuditEntry]) -> list[Entry]:
     reader = Reader(compact, entries)
     return [reader.read(entry) for entry in entries]
+
+
+def stale_entries(
+    since: list[dict[str, Any]], value_words: Callable[[str, Any], str]
+) -> list[dict[str, Any]]:
+    """Who changed a thing since a form was opened (a Stale refusal's `since`), when, and
+    each field's value before and after in `value_words(field, value)`."""
+    return [
+        {"by": entry.get("by") or "Someone", "at": entry.get("at"),
+         "changes": [(capital(name), value_words(name, pair[0]), value_words(name, pair[1]))
+                     for name, pair in (entry.get("changes") or {}).items()
+                     if isinstance(pair, list | tuple) and len(pair) == 2]}
+        for entry in since
+    ]  # fmt: skip

@@ -18,9 +18,9 @@ from django.utils import timezone
 from compactwatch import permissions
 from compactwatch.changes import action_plan as use
 from compactwatch.changes.base import Actor, ChangeRefused, NotFound, Stale
-from compactwatch.compact.words import capital
 from compactwatch.compacts.models import Compact
 from compactwatch.monitoring.models import ActionItem, Status
+from compactwatch.web import audit_trail
 from compactwatch.web.views.cases import officer_only
 from compactwatch.web.views.review_forms import ItemForm, NoteForm
 
@@ -41,13 +41,7 @@ def the_year(year: int) -> int:
 
 def stale_entries(error: Stale) -> list[dict[str, Any]]:
     """Who changed it since the form was opened, when, and what (the audit trail's words)."""
-    return [
-        {"by": entry.get("by") or "Someone", "at": entry.get("at"),
-         "changes": [(capital(name), pair[0] or "(none)", pair[1] or "(none)")
-                     for name, pair in (entry.get("changes") or {}).items()
-                     if isinstance(pair, list | tuple) and len(pair) == 2]}
-        for entry in error.since
-    ]  # fmt: skip
+    return audit_trail.stale_entries(error.since, lambda name, value: value or "(none)")
 
 
 def saved(form: Any, change: Callable[[int], T]) -> tuple[T | None, list[dict[str, Any]] | None]:

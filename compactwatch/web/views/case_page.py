@@ -26,6 +26,7 @@ from compactwatch.compacts.editions import editions_of
 from compactwatch.compacts.models import Compact
 from compactwatch.disputes.models import Case, PublicStatus
 from compactwatch.records.models import RECORD_MODELS
+from compactwatch.web.audit_trail import stale_entries
 from compactwatch.web.views import case_forms as f
 from compactwatch.web.views.case_words import (
     capital,
@@ -200,13 +201,7 @@ def _in_words(case: Case, name: str, value: Any) -> str:
 
 def _stale_entries(case: Case, error: Stale) -> list[dict[str, Any]]:
     """Who acted since the page was read, when, and what changed, in words."""
-    return [
-        {"by": entry.get("by") or "Someone", "at": entry.get("at"),
-         "changes": [(capital(name), _in_words(case, name, pair[0]), _in_words(case, name, pair[1]))
-                     for name, pair in (entry.get("changes") or {}).items()
-                     if isinstance(pair, list | tuple) and len(pair) == 2]}
-        for entry in error.since
-    ]  # fmt: skip
+    return stale_entries(error.since, lambda name, value: _in_words(case, name, value))
 
 
 @login_required
